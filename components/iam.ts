@@ -1,0 +1,104 @@
+import { arnPath, Route, routes } from "./routes";
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow";
+  readonly Action: string | readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly Principal?: { readonly Service: string };
+  readonly Condition?: Record<string, Record<string, string>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly PolicyStatement[];
+}
+
+/** Where the API lives, as execute-api ARNs name it. */
+export interface ApiScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly apiId: string;
+  readonly stage: string;
+}
+
+/**
+ * One ARN per distinct route the workflow calls, path parameters as `*`:
+ * `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html).
+ */
+export function invokeArns(scope: ApiScope, called: readonly Route[] = Object.values(routes)): string[] {
+  const prefix = `arn:${scope.partition}:execute-api:${scope.region}:${scope.account}:${scope.apiId}/${scope.stage}`;
+  return [...new Set(called.map((route) => `${prefix}/${route.method}/${arnPath(route)}`))].sort();
+}
+
+/**
+ * Vended log delivery is configured through these account-level APIs, which AWS documents as
+ * taking `Resource: "*"` (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy).
+ */
+export const logDeliveryActions = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+] as const;
+
+/** X-Ray's write APIs have no resource-level permissions (https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html). */
+export const tracingActions = [
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+] as const;
+
+/** The state machine role's permissions: the order API's routes, log delivery, and X-Ray when tracing. */
+export function executionPolicy(scope: ApiScope, options: { readonly tracingEnabled: boolean }): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "InvokeOrderApiRoutes", Effect: "Allow", Action: "execute-api:Invoke", Resource: invokeArns(scope) },
+      { Sid: "DeliverExecutionLogs", Effect: "Allow", Action: [...logDeliveryActions], Resource: "*" },
+      ...(options.tracingEnabled
+        ? [{ Sid: "SendTraces", Effect: "Allow" as const, Action: [...tracingActions], Resource: "*" }]
+        : []),
+    ],
+  };
+}
+
+export interface TrustScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  /** The state machine's name prefix: its full ARN is not known until it exists. */
+  readonly stateMachineNamePrefix: string;
+}
+
+/**
+ * Only Step Functions may assume the role, and only for this account's state machines of this
+ * name, which keeps another account's service call from borrowing it (confused deputy:
+ * https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html).
+ */
+export function trustPolicy(scope: TrustScope): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "StepFunctionsAssumeRole",
+        Effect: "Allow",
+        Principal: { Service: "states.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": scope.account },
+          ArnLike: {
+            "aws:SourceArn": `arn:${scope.partition}:states:${scope.region}:${scope.account}:stateMachine:${scope.stateMachineNamePrefix}*`,
+          },
+        },
+      },
+    ],
+  };
+}

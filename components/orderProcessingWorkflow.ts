@@ -1,0 +1,182 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { buildDefinition } from "./definition";
+import { executionPolicy, trustPolicy } from "./iam";
+import { LogLevel, resolveSettings, SettingName, WorkflowType } from "./settings";
+
+export interface OrderProcessingWorkflowArgs {
+  /** Id of the API Gateway REST API serving the order routes. */
+  readonly apiId: string;
+  /** Region the API is deployed in. @default the provider's region */
+  readonly apiRegion?: string;
+  /** API Gateway stage the workflow calls. */
+  readonly stage: string;
+  /** STANDARD (exactly-once, for orders) or EXPRESS (at-least-once, up to five minutes). @default "STANDARD" */
+  readonly workflowType?: WorkflowType;
+  readonly logging?: {
+    /** Execution history level sent to CloudWatch Logs. @default "ERROR" */
+    readonly level?: LogLevel;
+    /** Whether log events carry state input and output (orders carry customer data). @default false */
+    readonly includeExecutionData?: boolean;
+    /** Log retention, one of the values CloudWatch accepts. @default 30 */
+    readonly retentionInDays?: number;
+    /** KMS key that encrypts the log group; its key policy must allow CloudWatch Logs. @default none */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+  };
+  /** Cart items priced at once, so a large cart cannot flood the API. @default 5 */
+  readonly mapMaxConcurrency?: number;
+  /** Send traces to AWS X-Ray. @default false */
+  readonly tracingEnabled?: boolean;
+  /** Tags for every resource the component creates. @default none */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** How each setting is named in messages about these args. */
+const argNames: { readonly [K in SettingName]: string } = {
+  apiId: "apiId",
+  apiRegion: "apiRegion",
+  stage: "stage",
+  workflowType: "workflowType",
+  logLevel: "logging.level",
+  includeExecutionData: "logging.includeExecutionData",
+  logRetentionDays: "logging.retentionInDays",
+  mapMaxConcurrency: "mapMaxConcurrency",
+  tracingEnabled: "tracingEnabled",
+};
+
+/**
+ * The order-processing workflow: a Step Functions state machine calling the order API through
+ * API Gateway, its least-privilege role, and the log group its executions are logged to.
+ */
+export class OrderProcessingWorkflow extends pulumi.ComponentResource {
+  public readonly stateMachineArn: pulumi.Output<string>;
+  public readonly stateMachineName: pulumi.Output<string>;
+  public readonly roleArn: pulumi.Output<string>;
+  public readonly logGroupName: pulumi.Output<string>;
+  /** The deployed ASL definition (JSON). */
+  public readonly definition: pulumi.Output<string>;
+  /** The state machine in the AWS console. */
+  public readonly consoleUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: OrderProcessingWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before super() so that bad args register nothing at all.
+    const settings = resolveSettings(
+      {
+        apiId: args.apiId,
+        apiRegion: args.apiRegion,
+        stage: args.stage,
+        workflowType: args.workflowType,
+        logLevel: args.logging?.level,
+        includeExecutionData: args.logging?.includeExecutionData,
+        logRetentionDays: args.logging?.retentionInDays,
+        mapMaxConcurrency: args.mapMaxConcurrency,
+        tracingEnabled: args.tracingEnabled,
+      },
+      (setting) => `args.${argNames[setting]}`,
+    );
+    super("orders:workflow:OrderProcessingWorkflow", name, {}, opts);
+
+    if (!/^[a-z0-9]{10}$/.test(settings.apiId)) {
+      pulumi.log.warn(
+        `apiId "${settings.apiId}" is not in API Gateway's id format (10 lowercase letters and digits): ` +
+          "the state machine deploys, but its calls fail until apiId names a real API.",
+        this,
+      );
+    }
+
+    const parent = { parent: this };
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
+    const apiRegion = settings.apiRegion === undefined ? region : pulumi.output(settings.apiRegion);
+    const stateMachineNamePrefix = `${name}-`;
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      {
+        // AWS's advice for vended logs: this prefix keeps the log resource policy under its size limit.
+        namePrefix: `/aws/vendedlogs/states/${name}-`,
+        retentionInDays: settings.logRetentionDays,
+        kmsKeyId: args.logging?.kmsKeyArn,
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `Execution role of the ${name} order-processing state machine`,
+        assumeRolePolicy: pulumi
+          .all([partition, region, account])
+          .apply(([partition, region, account]) =>
+            JSON.stringify(trustPolicy({ partition, region, account, stateMachineNamePrefix })),
+          ),
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-execution`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([partition, apiRegion, account])
+          .apply(([partition, apiRegion, account]) =>
+            JSON.stringify(
+              executionPolicy(
+                { partition, region: apiRegion, account, apiId: settings.apiId, stage: settings.stage },
+                { tracingEnabled: settings.tracingEnabled },
+              ),
+            ),
+          ),
+      },
+      parent,
+    );
+
+    this.definition = apiRegion.apply((apiRegion) =>
+      JSON.stringify(
+        buildDefinition({
+          endpoint: `${settings.apiId}.execute-api.${apiRegion}.amazonaws.com`,
+          stage: settings.stage,
+          mapMaxConcurrency: settings.mapMaxConcurrency,
+        }),
+      ),
+    );
+
+    const stateMachine = new aws.sfn.StateMachine(
+      name,
+      {
+        namePrefix: stateMachineNamePrefix,
+        type: settings.workflowType,
+        roleArn: role.arn,
+        definition: this.definition,
+        loggingConfiguration: {
+          level: settings.logLevel,
+          includeExecutionData: settings.includeExecutionData,
+          logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+        },
+        tracingConfiguration: { enabled: settings.tracingEnabled },
+        tags: args.tags,
+      },
+      // Step Functions checks the role's log-delivery permissions when the state machine is created.
+      { parent: this, dependsOn: [rolePolicy] },
+    );
+
+    this.stateMachineArn = stateMachine.arn;
+    this.stateMachineName = stateMachine.name;
+    this.roleArn = role.arn;
+    this.logGroupName = logGroup.name;
+    this.consoleUrl = pulumi.interpolate`https://${region}.console.aws.amazon.com/states/home?region=${region}#/statemachines/view/${stateMachine.arn}`;
+
+    this.registerOutputs({
+      stateMachineArn: this.stateMachineArn,
+      stateMachineName: this.stateMachineName,
+      roleArn: this.roleArn,
+      logGroupName: this.logGroupName,
+      definition: this.definition,
+      consoleUrl: this.consoleUrl,
+    });
+  }
+}

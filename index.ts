@@ -1,0 +1,28 @@
+import * as pulumi from "@pulumi/pulumi";
+import { OrderProcessingWorkflow } from "./components/orderProcessingWorkflow";
+import { configNamespace, loadStackConfig } from "./components/stackConfig";
+
+const config = new pulumi.Config(configNamespace);
+const { settings, logKmsKeyArn } = loadStackConfig((key) => config.get(key));
+
+const workflow = new OrderProcessingWorkflow(`orders-${pulumi.getStack()}`, {
+  apiId: settings.apiId,
+  apiRegion: settings.apiRegion,
+  stage: settings.stage,
+  workflowType: settings.workflowType,
+  logging: {
+    level: settings.logLevel,
+    includeExecutionData: settings.includeExecutionData,
+    retentionInDays: settings.logRetentionDays,
+    kmsKeyArn: logKmsKeyArn,
+  },
+  mapMaxConcurrency: settings.mapMaxConcurrency,
+  tracingEnabled: settings.tracingEnabled,
+  tags: { project: pulumi.getProject(), stack: pulumi.getStack() },
+});
+
+export const stateMachineArn = workflow.stateMachineArn;
+export const stateMachineName = workflow.stateMachineName;
+export const roleArn = workflow.roleArn;
+export const logGroupName = workflow.logGroupName;
+export const consoleUrl = workflow.consoleUrl;
