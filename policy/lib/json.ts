@@ -1,0 +1,31 @@
+// Helpers for JSON written by other teams: nothing here trusts the shape of its input.
+
+/** A JSON object whose fields are not yet known to have any particular type. */
+export type JsonObject = Record<string, unknown>;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Names the kind of a JSON value for a message: "missing", "null", "an array", "a number"... */
+export function describeJsonValue(value: unknown): string {
+  if (value === undefined) return "missing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (isJsonObject(value)) return "an object";
+  return `a ${typeof value}`;
+}
+
+/**
+ * Parses a JSON string, or passes on a value that is already parsed. Only JSON.parse is guarded: any other
+ * error, such as the SDK's error for a value that is unknown during preview, must reach the policy SDK, which
+ * reports that the policy could not run.
+ */
+export function parseJson(raw: unknown): { ok: true; value: unknown } | { ok: false; problem: string } {
+  if (typeof raw !== "string") return { ok: true, value: raw };
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch (err) {
+    return { ok: false, problem: `it is not valid JSON (${(err as Error).message})` };
+  }
+}

@@ -1,0 +1,103 @@
+// Reads the parts of a Step Functions state machine the policies check, from either provider: aws (classic)
+// and aws-native name and shape them differently.
+import * as aws from "@pulumi/aws";
+import { ResourceValidationArgs } from "@pulumi/policy";
+import { parseDefinition, ParsedDefinition } from "./asl";
+import { isJsonObject } from "./json";
+
+export const AWS_STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+export const AWS_NATIVE_STATE_MACHINE = "aws-native:stepfunctions:StateMachine";
+
+/** Where a state machine sends its execution history. */
+export interface LoggingSettings {
+  /** ALL, ERROR, FATAL or OFF; Step Functions defaults to OFF when logging is not configured. */
+  level: unknown;
+  /** Log group ARNs; an ARN unknown during preview is returned as the SDK's placeholder string. */
+  destinations: unknown[];
+}
+
+/**
+ * Parses the definition of a state machine of either provider. Any other resource is marked not applicable,
+ * which ends the validation.
+ */
+export function readDefinition(args: ResourceValidationArgs): ParsedDefinition {
+  const classic = args.asType(aws.sfn.StateMachine);
+  if (classic) {
+    return parseDefinition(classic.definition);
+  }
+  if (args.type !== AWS_NATIVE_STATE_MACHINE) {
+    return notAStateMachine(args);
+  }
+  const props = args.props;
+  if (props.definitionString !== undefined) {
+    return parseDefinition(substitute(props.definitionString, props.definitionSubstitutions));
+  }
+  if (props.definition !== undefined) {
+    return parseDefinition(props.definition);
+  }
+  if (props.definitionS3Location !== undefined) {
+    // The object in S3 is not available to a policy, so the definition cannot be shown to be compliant.
+    return { ok: false, problem: "it is read from definitionS3Location, which a policy cannot inspect" };
+  }
+  return parseDefinition(undefined);
+}
+
+/**
+ * Reads the logging settings of a state machine of either provider. Any other resource is marked not
+ * applicable, which ends the validation.
+ */
+export function readLogging(args: ResourceValidationArgs): LoggingSettings {
+  const classic = args.asType(aws.sfn.StateMachine);
+  if (classic) {
+    const logging: unknown = classic.loggingConfiguration;
+    return {
+      level: isJsonObject(logging) ? logging.level : undefined,
+      destinations: isJsonObject(logging) ? [rawField(logging, "logDestination")] : [],
+    };
+  }
+  if (args.type !== AWS_NATIVE_STATE_MACHINE) {
+    return notAStateMachine(args);
+  }
+  const logging: unknown = args.props.loggingConfiguration;
+  if (!isJsonObject(logging)) {
+    return { level: undefined, destinations: [] };
+  }
+  const destinations = Array.isArray(logging.destinations) ? logging.destinations : [];
+  return {
+    level: logging.level,
+    destinations: destinations.map((destination: unknown) =>
+      isJsonObject(destination) && isJsonObject(destination.cloudWatchLogsLogGroup)
+        ? rawField(destination.cloudWatchLogsLogGroup, "logGroupArn")
+        : undefined,
+    ),
+  };
+}
+
+function notAStateMachine(args: ResourceValidationArgs): never {
+  return args.notApplicable(
+    `Policy only applies to resources of type '${AWS_STATE_MACHINE}' or '${AWS_NATIVE_STATE_MACHINE}'`,
+  );
+}
+
+/**
+ * Reads a field without the SDK's unknown check. The SDK wraps props in a proxy that throws when a value
+ * unknown during preview is read, which would turn the whole check into a "can't run during preview"
+ * advisory. A log group ARN is usually unknown until the log group exists, yet it is certainly set, so the
+ * raw value (the SDK's placeholder string for an unknown) is read from the property descriptor instead.
+ */
+function rawField(object: object, key: string): unknown {
+  return Object.getOwnPropertyDescriptor(object, key)?.value;
+}
+
+/**
+ * Applies aws-native `definitionSubstitutions`: CloudFormation replaces each `${key}` in the definition string
+ * before parsing it, and a placeholder may stand for a number or boolean, outside any JSON string.
+ */
+function substitute(definition: unknown, substitutions: unknown): unknown {
+  if (typeof definition !== "string" || !isJsonObject(substitutions)) {
+    return definition;
+  }
+  return definition.replace(/\$\{([^}]*)\}/g, (placeholder, key: string) =>
+    Object.hasOwn(substitutions, key) ? String(substitutions[key]) : placeholder,
+  );
+}

@@ -1,0 +1,102 @@
+import * as aws from "@pulumi/aws";
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { allowsAction, hasWildcard, matchesWildcard, parsePolicyDocument, stringList } from "../lib/iam";
+import { isJsonObject } from "../lib/json";
+import { joinClauses } from "../lib/text";
+
+const INVOKE = "execute-api:Invoke";
+
+/** The segments of `arn:partition:execute-api:region:account:apiId/stage/METHOD/path` that must be named. */
+const NAMED_SEGMENTS = ["API id", "stage", "method"];
+
+/** A policy document with the words that introduce it in a message ("" for a resource's only document). */
+interface SourcedDocument {
+  source: string;
+  document: unknown;
+}
+
+export const iamExecuteApiInvokeNotWildcarded: ResourceValidationPolicy = {
+  name: "iam-execute-api-invoke-not-wildcarded",
+  description:
+    "IAM policies allow execute-api:Invoke only on a named API id, stage and method, so a workflow cannot call any other API or route.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    for (const { source, document } of policyDocuments(args)) {
+      checkDocument(source, document, reportViolation);
+    }
+  },
+};
+
+/** The policy documents of a role policy, a managed policy, or a role's inline policies. */
+function policyDocuments(args: ResourceValidationArgs): SourcedDocument[] {
+  const rolePolicy = args.asType(aws.iam.RolePolicy) ?? args.asType(aws.iam.Policy);
+  if (rolePolicy) {
+    return [{ source: "", document: rolePolicy.policy }];
+  }
+  const role = args.asType(aws.iam.Role);
+  if (role) {
+    const inline: unknown = role.inlinePolicies;
+    return (Array.isArray(inline) ? inline : []).map((entry: unknown, index) => {
+      const name = isJsonObject(entry) && typeof entry.name === "string" ? `"${entry.name}"` : `[${index}]`;
+      return { source: `inline policy ${name}`, document: isJsonObject(entry) ? entry.policy : undefined };
+    });
+  }
+  return args.notApplicable("Policy only applies to IAM roles, role policies and managed policies");
+}
+
+function checkDocument(source: string, document: unknown, reportViolation: ReportViolation): void {
+  const of = source === "" ? "" : ` of ${source}`;
+  const parsed = parsePolicyDocument(document);
+  if (!parsed.ok) {
+    const subject = source === "" ? "The policy document" : capitalise(source);
+    reportViolation(`${subject} must be a JSON object with a Statement, but ${parsed.problem}.`);
+    return;
+  }
+  for (const { name, statement } of parsed.statements) {
+    if (!allowsAction(statement, INVOKE)) continue;
+    if (statement.NotResource !== undefined) {
+      // Allow with NotResource grants every API except the ones listed.
+      reportViolation(
+        `${name}${of} must list the APIs it allows ${INVOKE} on in Resource, not in NotResource.`,
+      );
+    }
+    for (const resource of stringList(statement.Resource)) {
+      const wildcarded = wildcardedSegments(resource);
+      if (wildcarded.length > 0) {
+        reportViolation(
+          `${name}${of} must allow ${INVOKE} only on a named API id, stage and method, but "${resource}" leaves the ${joinClauses(wildcarded)} open.`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * The API id, stage and method segments a Resource leaves open to any value. Resources that cannot match an
+ * execute-api ARN (another service's ARN, say) leave nothing open. IAM's `*` matches across `:` and `/`, so a
+ * wildcard in a segment also opens every segment after it that the pattern does not spell out.
+ */
+function wildcardedSegments(resource: string): string[] {
+  const parts = resource.split(":");
+  // arn:partition:service:region:account. Only "arn" and the service decide whether the pattern can match an
+  // execute-api ARN at all; a wildcard in the pattern's last part matches the whole rest of such an ARN.
+  for (let i = 0; i < Math.min(parts.length, 5); i++) {
+    const expected = i === 0 ? "arn" : i === 2 ? "execute-api" : undefined;
+    if (expected !== undefined && !matchesWildcard(parts[i], expected)) return [];
+    if (i === parts.length - 1) return hasWildcard(parts[i]) ? NAMED_SEGMENTS : [];
+  }
+  const segments = parts.slice(5).join(":").split("/");
+  const open: string[] = [];
+  NAMED_SEGMENTS.forEach((label, index) => {
+    const segment = segments[index];
+    // A missing segment is open when a wildcard before it can stand in for it.
+    if (segment === undefined ? open.length > 0 : hasWildcard(segment)) {
+      open.push(label);
+    }
+  });
+  return open;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

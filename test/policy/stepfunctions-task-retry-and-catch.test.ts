@@ -1,0 +1,318 @@
+import * as assert from "assert";
+import { stepfunctionsTaskRetryAndCatch as policy } from "../../policy/policies/stepfunctions-task-retry-and-catch";
+import {
+  CATCH,
+  definition,
+  map,
+  orderWorkflow,
+  parallel,
+  RETRY,
+  stateMachine,
+  task,
+  taskWithout,
+} from "./fixtures";
+import { UNKNOWN_STRING, UnknownValueError, validate } from "./harness";
+
+const DEFINITION_PROBLEM = "The definition must be a JSON object with a States object, but";
+
+async function violations(definitionValue: unknown, config?: Record<string, unknown>): Promise<string[]> {
+  return (await validate(policy, stateMachine(definitionValue, config))).violations;
+}
+
+describe("stepfunctions-task-retry-and-catch", () => {
+  it("is mandatory by default", () => {
+    assert.strictEqual(policy.enforcementLevel, "mandatory");
+  });
+
+  it("passes this repo's order workflow with the default config", async () => {
+    assert.deepStrictEqual(await violations(orderWorkflow), []);
+  });
+
+  it("reports a Task without Retry, naming the state", async () => {
+    assert.deepStrictEqual(await violations(definition({ "Get Order": taskWithout("Retry") })), [
+      'State "Get Order" must have a non-empty Retry.',
+    ]);
+  });
+
+  it("reports a Task without Catch", async () => {
+    assert.deepStrictEqual(await violations(definition({ "Get Order": taskWithout("Catch") })), [
+      'State "Get Order" must have a non-empty Catch.',
+    ]);
+  });
+
+  it("reports a Task missing both in one violation naming both", async () => {
+    assert.deepStrictEqual(await violations(definition({ "Get Order": taskWithout("Retry", "Catch") })), [
+      'State "Get Order" must have a non-empty Retry and a non-empty Catch.',
+    ]);
+  });
+
+  it("treats empty Retry and Catch arrays as missing", async () => {
+    assert.deepStrictEqual(await violations(definition({ "Get Order": task({ Retry: [], Catch: [] }) })), [
+      'State "Get Order" must have a non-empty Retry and a non-empty Catch.',
+    ]);
+  });
+
+  it("reports each offending state once, leaving compliant ones alone", async () => {
+    const states = {
+      First: taskWithout("Retry"),
+      Second: task(),
+      Third: taskWithout("Catch"),
+    };
+    assert.deepStrictEqual(await violations(definition(states)), [
+      'State "First" must have a non-empty Retry.',
+      'State "Third" must have a non-empty Catch.',
+    ]);
+  });
+
+  it("ignores states other than Task", async () => {
+    const states = {
+      Wait: { Type: "Wait", Seconds: 1, Next: "Choose" },
+      Choose: { Type: "Choice", Choices: [], Default: "Done" },
+      Done: { Type: "Pass", End: true },
+    };
+    assert.deepStrictEqual(await violations(definition(states)), []);
+  });
+
+  it("finds an offender in a Parallel branch inside a Map, with the branch index in its path", async () => {
+    const states = {
+      "For Each Product In Cart": map({
+        Parallel_Processing: parallel(
+          { "Product.GetProduct": task() },
+          { "Inventory.CheckStock": task() },
+          { "Promotion.GetPromotionsForCart": taskWithout("Retry") },
+        ),
+      }),
+    };
+    assert.deepStrictEqual(await violations(definition(states)), [
+      'State "For Each Product In Cart > Parallel_Processing[2] > Promotion.GetPromotionsForCart" must have a non-empty Retry.',
+    ]);
+  });
+
+  it("finds an offender in a Map inside a Parallel branch", async () => {
+    const states = {
+      "Fan Out": parallel({ Audit: task() }, { "Each Item": map({ "Get Price": taskWithout("Catch") }) }),
+    };
+    assert.deepStrictEqual(await violations(definition(states)), [
+      'State "Fan Out[1] > Each Item > Get Price" must have a non-empty Catch.',
+    ]);
+  });
+
+  it("finds an offender in a legacy Map Iterator", async () => {
+    const states = { "Each Item": map({ "Get Price": taskWithout("Retry") }, "Iterator") };
+    assert.deepStrictEqual(await violations(definition(states)), [
+      'State "Each Item > Get Price" must have a non-empty Retry.',
+    ]);
+  });
+
+  it("finds an offender in a distributed Map's ItemProcessor", async () => {
+    const distributed = map({ "Get Price": taskWithout("Catch") });
+    (distributed.ItemProcessor as Record<string, unknown>).ProcessorConfig = {
+      Mode: "DISTRIBUTED",
+      ExecutionType: "EXPRESS",
+    };
+    const states = {
+      "Each Object": { ...distributed, ItemReader: { Resource: "arn:aws:states:::s3:listObjectsV2" } },
+    };
+    assert.deepStrictEqual(await violations(definition(states)), [
+      'State "Each Object > Get Price" must have a non-empty Catch.',
+    ]);
+  });
+
+  it("checks JSONata definitions the same way", async () => {
+    const jsonataTask = (fields: Record<string, unknown>) => ({
+      Type: "Task",
+      Resource: "arn:aws:states:::apigateway:invoke",
+      Arguments: {
+        ApiEndpoint: "{% $apiEndpoint %}",
+        Method: "GET",
+        Path: "{% '/products/' & $states.input.id %}",
+      },
+      Output: "{% $states.result.ResponseBody %}",
+      End: true,
+      ...fields,
+    });
+    const states = {
+      "Get Product": jsonataTask({ Retry: RETRY, Catch: CATCH, Next: "Get Stock", End: undefined }),
+      "Get Stock": jsonataTask({ Retry: RETRY }),
+    };
+    assert.deepStrictEqual(await violations(definition(states, { QueryLanguage: "JSONata" })), [
+      'State "Get Stock" must have a non-empty Catch.',
+    ]);
+  });
+
+  it("walks a few hundred levels of nesting without overflowing the stack", async () => {
+    let states: Record<string, unknown> = { Innermost: taskWithout("Retry") };
+    for (let depth = 0; depth < 500; depth++) {
+      states = { [`Level ${depth}`]: depth % 2 === 0 ? map(states) : parallel(states) };
+    }
+    const [violation, ...others] = await violations(definition(states));
+    assert.deepStrictEqual(others, []);
+    assert.match(
+      violation,
+      /^State "Level 499\[0\] > Level 498 > .* > Level 0 > Innermost" must have a non-empty Retry\.$/,
+    );
+  });
+
+  it("skips states, branches and processors of the wrong shape without throwing", async () => {
+    const states = {
+      "Not An Object": 42,
+      "Null State": null,
+      "Branches Not An Array": { Type: "Parallel", Branches: { States: {} }, End: true },
+      "Branch Without States": { Type: "Parallel", Branches: [null, 7, { States: [] }], End: true },
+      "Processor Not An Object": { Type: "Map", ItemProcessor: "inline", Iterator: [], End: true },
+      "Odd Retriers": task({ Retry: [null, "x", { MaxAttempts: "many" }] }),
+      "Odd Catchers": task({ Catch: [null, { ErrorEquals: "States.ALL" }] }),
+    };
+    assert.deepStrictEqual(await violations(definition(states)), [
+      'State "Odd Catchers" must have a Catch whose ErrorEquals lists States.ALL.',
+    ]);
+  });
+
+  describe("a definition it cannot check", () => {
+    it("reports a definition that is not JSON", async () => {
+      const [violation, ...others] = await violations("{ States: ");
+      assert.deepStrictEqual(others, []);
+      assert.ok(violation.startsWith(`${DEFINITION_PROBLEM} it is not valid JSON (`), violation);
+    });
+
+    it("reports JSON that is not an object", async () => {
+      assert.deepStrictEqual(await violations("[1, 2]"), [`${DEFINITION_PROBLEM} it is an array.`]);
+      assert.deepStrictEqual(await violations("7"), [`${DEFINITION_PROBLEM} it is a number.`]);
+      assert.deepStrictEqual(await violations("null"), [`${DEFINITION_PROBLEM} it is null.`]);
+    });
+
+    it("reports an object without a States object", async () => {
+      assert.deepStrictEqual(await violations({ StartAt: "A" }), [
+        `${DEFINITION_PROBLEM} its States is missing.`,
+      ]);
+      assert.deepStrictEqual(await violations({ StartAt: "A", States: [] }), [
+        `${DEFINITION_PROBLEM} its States is an array.`,
+      ]);
+    });
+
+    it("leaves a definition unknown during preview to the SDK, which reports it as advisory", async () => {
+      await assert.rejects(validate(policy, stateMachine(UNKNOWN_STRING)), UnknownValueError);
+    });
+  });
+
+  describe("config", () => {
+    it("exempts states by name, at any depth", async () => {
+      const states = { Outer: taskWithout("Retry"), "Each Item": map({ Legacy: taskWithout("Retry") }) };
+      assert.deepStrictEqual(await violations(definition(states), { exemptStates: ["Legacy"] }), [
+        'State "Outer" must have a non-empty Retry.',
+      ]);
+    });
+
+    it("exempts a state by its full path", async () => {
+      const states = { Legacy: taskWithout("Retry"), "Each Item": map({ Legacy: taskWithout("Retry") }) };
+      assert.deepStrictEqual(await violations(definition(states), { exemptStates: ["Each Item > Legacy"] }), [
+        'State "Legacy" must have a non-empty Retry.',
+      ]);
+    });
+
+    it("requires a Catch listing States.ALL by default", async () => {
+      const narrow = task({ Catch: [{ ErrorEquals: ["States.TaskFailed"], Next: "Order Failed" }] });
+      assert.deepStrictEqual(await violations(definition({ "Get Order": narrow })), [
+        'State "Get Order" must have a Catch whose ErrorEquals lists States.ALL.',
+      ]);
+    });
+
+    it("accepts narrower catchers when requireCatchAll is false", async () => {
+      const narrow = task({ Catch: [{ ErrorEquals: ["States.TaskFailed"], Next: "Order Failed" }] });
+      assert.deepStrictEqual(
+        await violations(definition({ "Get Order": narrow }), { requireCatchAll: false }),
+        [],
+      );
+    });
+
+    it("limits each retrier's MaxAttempts to 10 by default", async () => {
+      const retry = [
+        { ErrorEquals: ["A"], MaxAttempts: 10 },
+        { ErrorEquals: ["B"], MaxAttempts: 11 },
+      ];
+      assert.deepStrictEqual(await violations(definition({ "Get Order": task({ Retry: retry }) })), [
+        'State "Get Order" must keep MaxAttempts at or below 10 (Retry[1] allows 11).',
+      ]);
+    });
+
+    it("counts a retrier without MaxAttempts as 3 attempts against maxRetryAttempts", async () => {
+      const retry = [{ ErrorEquals: ["A"] }, { ErrorEquals: ["B"], MaxAttempts: 2 }];
+      assert.deepStrictEqual(
+        await violations(definition({ "Get Order": task({ Retry: retry }) }), { maxRetryAttempts: 2 }),
+        ['State "Get Order" must keep MaxAttempts at or below 2 (Retry[0] allows 3).'],
+      );
+    });
+
+    it("joins every unmet requirement of a state into its one violation", async () => {
+      const state = task({
+        Retry: [
+          { ErrorEquals: ["A"], MaxAttempts: 4 },
+          { ErrorEquals: ["B"], MaxAttempts: 6 },
+        ],
+        Catch: [{ ErrorEquals: ["States.TaskFailed"], Next: "Order Failed" }],
+      });
+      assert.deepStrictEqual(await violations(definition({ "Get Order": state }), { maxRetryAttempts: 3 }), [
+        'State "Get Order" must keep MaxAttempts at or below 3 (Retry[0] allows 4 and Retry[1] allows 6) and have a Catch whose ErrorEquals lists States.ALL.',
+      ]);
+    });
+
+    it("declares its config schema with the defaults it applies", () => {
+      const properties = policy.configSchema?.properties ?? {};
+      assert.deepStrictEqual(
+        Object.fromEntries(
+          Object.entries(properties).map(([key, schema]) => [key, (schema as { default?: unknown }).default]),
+        ),
+        { requireCatchAll: true, maxRetryAttempts: 10, exemptStates: [] },
+      );
+    });
+  });
+
+  describe("aws-native state machines", () => {
+    const nativeStateMachine = (props: Record<string, unknown>) => ({
+      type: "aws-native:stepfunctions:StateMachine",
+      props: { roleArn: "arn:aws:iam::123456789012:role/order-workflow", ...props },
+    });
+
+    it("checks definitionString", async () => {
+      const resource = nativeStateMachine({
+        definitionString: JSON.stringify(definition({ A: taskWithout("Retry") })),
+      });
+      assert.deepStrictEqual((await validate(policy, resource)).violations, [
+        'State "A" must have a non-empty Retry.',
+      ]);
+    });
+
+    it("applies definitionSubstitutions before parsing definitionString", async () => {
+      const template = JSON.stringify(
+        definition({ A: task({ Retry: [{ ErrorEquals: ["A"], MaxAttempts: 0 }] }) }),
+      );
+      const resource = nativeStateMachine({
+        definitionString: template.replace('"MaxAttempts":0', '"MaxAttempts":${Attempts}'),
+        definitionSubstitutions: { Attempts: 12 },
+      });
+      assert.deepStrictEqual((await validate(policy, resource)).violations, [
+        'State "A" must keep MaxAttempts at or below 10 (Retry[0] allows 12).',
+      ]);
+    });
+
+    it("checks a definition given as an object", async () => {
+      const resource = nativeStateMachine({ definition: definition({ A: taskWithout("Catch") }) });
+      assert.deepStrictEqual((await validate(policy, resource)).violations, [
+        'State "A" must have a non-empty Catch.',
+      ]);
+    });
+
+    it("reports a definition read from S3, which it cannot inspect", async () => {
+      const resource = nativeStateMachine({ definitionS3Location: { bucket: "defs", key: "order.json" } });
+      assert.deepStrictEqual((await validate(policy, resource)).violations, [
+        `${DEFINITION_PROBLEM} it is read from definitionS3Location, which a policy cannot inspect.`,
+      ]);
+    });
+  });
+
+  it("is not applicable to other resources", async () => {
+    const outcome = await validate(policy, { type: "aws:s3/bucket:Bucket", props: {} });
+    assert.deepStrictEqual(outcome.violations, []);
+    assert.match(outcome.notApplicable ?? "", /aws:sfn\/stateMachine:StateMachine/);
+  });
+});
