@@ -1,0 +1,182 @@
+// Starts the pack the way `pulumi preview --policy-pack policy` does and speaks the analyzer protocol to it.
+//
+// The CLI runs the `pulumi-analyzer-policy` plugin with the pack directory as its working directory and the
+// arguments `<engine address> .`; the plugin runs `node <require.resolve("@pulumi/pulumi/cmd/run-policy-pack")>`
+// with them. run-policy-pack drops the engine address, registers ts-node with type checking and the pack's
+// tsconfig.json, and requires the pack; PolicyPack reads the version from ./package.json, starts the gRPC
+// server and prints its port on stdout.
+import * as assert from "assert";
+import { ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import {
+  AnalyzeDiagnostic,
+  AnalyzeRequest,
+  AnalyzeResponse,
+  AnalyzerInfo,
+  AnalyzerResourceOptions,
+  ConfigureAnalyzerRequest,
+  EnforcementLevel,
+  PolicyConfig,
+} from "@pulumi/pulumi/proto/analyzer_pb";
+import { definition, orderWorkflow, taskWithout } from "./fixtures";
+import { UNKNOWN_STRING } from "./harness";
+
+const PACK_DIR = join(__dirname, "..", "..", "policy");
+/** run-policy-pack discards the engine address; the pack never calls the engine. */
+const ENGINE_ADDRESS = "127.0.0.1:0";
+const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const URN = `urn:pulumi:dev::order-processing-workflow::${STATE_MACHINE}::orders`;
+
+interface Diagnostic {
+  policyName: string;
+  message: string;
+  enforcementLevel: EnforcementLevel;
+  urn: string;
+}
+
+/** Starts the pack and resolves with the port it prints, or rejects with what it wrote to stderr. */
+function startPack(): Promise<{ pack: ChildProcess; port: number }> {
+  // Without the TS_NODE_* settings a developer may have exported, which the CLI would not pass on either.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("TS_NODE_")));
+  const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
+  const pack = spawn(process.execPath, [runPolicyPack, ENGINE_ADDRESS, "."], { cwd: PACK_DIR, env });
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    pack.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = /^(\d+)\n/.exec(stdout);
+      if (line) resolve({ pack, port: Number(line[1]) });
+    });
+    pack.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    pack.on("exit", (code) =>
+      reject(new Error(`the pack exited with ${code} before serving:\n${stdout}${stderr}`)),
+    );
+  });
+}
+
+/** Wraps a unary call of the generated client in a promise. */
+function call<Response>(
+  invoke: (callback: (error: grpc.ServiceError | null, response: Response) => void) => unknown,
+): Promise<Response> {
+  return new Promise((resolve, reject) =>
+    invoke((error, response) => (error ? reject(error) : resolve(response))),
+  );
+}
+
+function stateMachineRequest(definitionValue: unknown): AnalyzeRequest {
+  const properties = {
+    roleArn: "arn:aws:iam::123456789012:role/orders-role",
+    definition: typeof definitionValue === "string" ? definitionValue : JSON.stringify(definitionValue),
+    loggingConfiguration: { level: "ERROR", logDestination: UNKNOWN_STRING },
+  };
+  return new AnalyzeRequest()
+    .setUrn(URN)
+    .setType(STATE_MACHINE)
+    .setName("orders")
+    .setProperties(Struct.fromJavaScript(properties))
+    .setOptions(new AnalyzerResourceOptions());
+}
+
+describe("the policy pack served over gRPC, as the Pulumi CLI starts it", function () {
+  // run-policy-pack type-checks the pack with ts-node before serving, which takes a few seconds.
+  this.timeout(60_000);
+
+  let pack: ChildProcess | undefined;
+  let client: AnalyzerClient;
+
+  async function analyze(definitionValue: unknown): Promise<Diagnostic[]> {
+    const response = await call<AnalyzeResponse>((done) =>
+      client.analyze(stateMachineRequest(definitionValue), done),
+    );
+    return response.getDiagnosticsList().map((d: AnalyzeDiagnostic) => ({
+      policyName: d.getPolicyname(),
+      message: d.getMessage(),
+      enforcementLevel: d.getEnforcementlevel(),
+      urn: d.getUrn(),
+    }));
+  }
+
+  before(async () => {
+    const started = await startPack();
+    pack = started.pack;
+    client = new AnalyzerClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
+  });
+
+  after(() => {
+    client?.close();
+    pack?.kill();
+  });
+
+  it("serves the pack by name and version with its four policies at their default enforcement levels", async () => {
+    const info = await call<AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
+    assert.strictEqual(info.getName(), "order-workflow-policies");
+    assert.strictEqual(info.getVersion(), "0.1.0");
+    assert.ok(info.getSupportsconfig());
+    assert.deepStrictEqual(
+      Object.fromEntries(info.getPoliciesList().map((p) => [p.getName(), p.getEnforcementlevel()])),
+      {
+        "stepfunctions-task-retry-and-catch": EnforcementLevel.MANDATORY,
+        "stepfunctions-logging-enabled": EnforcementLevel.ADVISORY,
+        "iam-execute-api-invoke-not-wildcarded": EnforcementLevel.MANDATORY,
+        "cloudwatch-log-group-retention": EnforcementLevel.MANDATORY,
+      },
+    );
+  });
+
+  it("publishes the retry-and-catch config schema with its defaults", async () => {
+    const info = await call<AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
+    const policy = info.getPoliciesList().find((p) => p.getName() === "stepfunctions-task-retry-and-catch");
+    const properties = policy?.getConfigschema()?.getProperties()?.toJavaScript() ?? {};
+    const defaults = Object.fromEntries(
+      Object.entries(properties).map(([key, schema]) => [key, (schema as { default?: unknown }).default]),
+    );
+    assert.deepStrictEqual(defaults, { requireCatchAll: true, maxRetryAttempts: 10, exemptStates: [] });
+  });
+
+  it("reports nothing for a compliant state machine", async () => {
+    assert.deepStrictEqual(await analyze(orderWorkflow), []);
+  });
+
+  it("reports a Task without Retry as a mandatory violation of the state machine", async () => {
+    const diagnostics = await analyze(definition({ "Get Order": taskWithout("Retry") }));
+    assert.deepStrictEqual(diagnostics, [
+      {
+        policyName: "stepfunctions-task-retry-and-catch",
+        message:
+          "Every Task state of a Step Functions state machine retries transient errors and catches the rest.\n" +
+          'State "Get Order" must have a non-empty Retry.',
+        enforcementLevel: EnforcementLevel.MANDATORY,
+        urn: "",
+      },
+    ]);
+  });
+
+  it("reports a definition unknown during preview as an advisory that the policy could not run", async () => {
+    const [diagnostic, ...others] = await analyze(UNKNOWN_STRING);
+    assert.deepStrictEqual(others, []);
+    assert.strictEqual(diagnostic.policyName, "stepfunctions-task-retry-and-catch");
+    assert.strictEqual(diagnostic.enforcementLevel, EnforcementLevel.ADVISORY);
+    assert.match(
+      diagnostic.message,
+      /can't run policy 'stepfunctions-task-retry-and-catch'.* during preview/,
+    );
+  });
+
+  // Last, because the config stays set for the rest of the pack's life.
+  it("applies the config the engine sends", async () => {
+    const config = new PolicyConfig()
+      .setEnforcementlevel(EnforcementLevel.MANDATORY)
+      .setProperties(
+        Struct.fromJavaScript({ requireCatchAll: true, maxRetryAttempts: 10, exemptStates: ["Get Order"] }),
+      );
+    const request = new ConfigureAnalyzerRequest();
+    request.getPolicyconfigMap().set("stepfunctions-task-retry-and-catch", config);
+    await call<Empty>((done) => client.configure(request, done));
+    assert.deepStrictEqual(await analyze(definition({ "Get Order": taskWithout("Retry") })), []);
+  });
+});
