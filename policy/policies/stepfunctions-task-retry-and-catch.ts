@@ -61,9 +61,9 @@ export const stepfunctionsTaskRetryAndCatch: ResourceValidationPolicy = {
     }
     // Defaults are applied here too: the engine sends no config at all when none is set.
     const config = { ...taskRetryAndCatchDefaults, ...args.getConfig<Partial<TaskRetryAndCatchConfig>>() };
-    const exempt = new Set(config.exemptStates);
+    const isExempt = exemption(config.exemptStates);
     for (const { name, path, state } of walkStates(parsed.definition)) {
-      if (state.Type !== "Task" || exempt.has(name) || exempt.has(path)) continue;
+      if (state.Type !== "Task" || isExempt(name, path)) continue;
       const unmet = unmetRequirements(state, config);
       if (unmet.length > 0) {
         reportViolation(`State "${path}" must ${joinClauses(unmet)}.`);
@@ -71,6 +71,17 @@ export const stepfunctionsTaskRetryAndCatch: ResourceValidationPolicy = {
     }
   },
 };
+
+/**
+ * Matches states against exempt entries, each a state name or a full path. A path is compared only for a
+ * state whose name ends some entry: comparing it means flattening the path string, which for deeply nested
+ * states would make the walk quadratic in the depth.
+ */
+function exemption(entries: string[]): (name: string, path: string) => boolean {
+  const exempt = new Set(entries);
+  const lastNames = new Set(entries.map((entry) => entry.split(" > ").pop()));
+  return (name, path) => exempt.has(name) || (lastNames.has(name) && exempt.has(path));
+}
 
 /** The requirements a Task state does not meet, each as a clause that follows "must". */
 function unmetRequirements(task: JsonObject, config: TaskRetryAndCatchConfig): string[] {

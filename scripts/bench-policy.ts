@@ -1,0 +1,114 @@
+// Times the definition walker and the stepfunctions-task-retry-and-catch policy on generated definitions of
+// 10 000 states: one wide (Maps of Parallels of Tasks) and one a single chain nested 500 levels deep.
+// Run: node_modules/.bin/node -r ts-node/register/transpile-only scripts/bench-policy.ts
+import { performance } from "node:perf_hooks";
+import { ResourceValidationArgs } from "@pulumi/policy";
+import { parseDefinition, walkStates } from "../policy/lib/asl";
+import { stepfunctionsTaskRetryAndCatch } from "../policy/policies/stepfunctions-task-retry-and-catch";
+
+type Json = Record<string, unknown>;
+
+const TARGET_STATES = 10_000;
+const RUNS = 7;
+
+function task(compliant: boolean): Json {
+  return {
+    Type: "Task",
+    Resource: "arn:aws:states:::apigateway:invoke",
+    Retry: [{ ErrorEquals: ["States.TaskFailed"], MaxAttempts: 3 }],
+    ...(compliant ? { Catch: [{ ErrorEquals: ["States.ALL"], Next: "Failed" }] } : {}),
+    End: true,
+  };
+}
+
+/** Maps, each holding a Parallel of four branches of five Tasks; one Task in ten has no Catch. */
+function wideDefinition(): Json {
+  const states: Json = {};
+  let count = 0;
+  for (let m = 0; count < TARGET_STATES; m++) {
+    const branches = Array.from({ length: 4 }, (_, b) => {
+      const branch: Json = {};
+      for (let t = 0; t < 5; t++) branch[`Task ${m}.${b}.${t}`] = task((m + b + t) % 10 !== 0);
+      return { StartAt: `Task ${m}.${b}.0`, States: branch };
+    });
+    const parallel = { Type: "Parallel", Branches: branches, End: true };
+    states[`Map ${m}`] = {
+      Type: "Map",
+      ItemProcessor: { StartAt: "Fan Out", States: { "Fan Out": parallel } },
+      End: true,
+    };
+    count += 2 + 4 * 5;
+  }
+  return { StartAt: "Map 0", States: states };
+}
+
+/** Levels alternating Map and Parallel, 500 deep, each with Tasks beside the nested container. */
+function deepDefinition(): Json {
+  const depth = 500;
+  const tasksPerLevel = Math.ceil(TARGET_STATES / depth) - 1;
+  let states: Json = { Innermost: task(false) };
+  for (let level = 0; level < depth; level++) {
+    const container =
+      level % 2 === 0
+        ? { Type: "Map", ItemProcessor: { StartAt: Object.keys(states)[0], States: states }, End: true }
+        : { Type: "Parallel", Branches: [{ StartAt: Object.keys(states)[0], States: states }], End: true };
+    states = { [`Level ${level}`]: container };
+    for (let t = 0; t < tasksPerLevel; t++) states[`Task ${level}.${t}`] = task(true);
+  }
+  return { StartAt: "Level 499", States: states };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function time(run: () => void): number {
+  run(); // warm-up, so the figures show steady-state speed rather than compilation
+  return median(
+    Array.from({ length: RUNS }, () => {
+      const start = performance.now();
+      run();
+      return performance.now() - start;
+    }),
+  );
+}
+
+function bench(label: string, definition: Json): void {
+  const json = JSON.stringify(definition);
+  let states = 0;
+  const walkMs = time(() => {
+    const parsed = parseDefinition(json);
+    if (!parsed.ok) throw new Error(parsed.problem);
+    states = 0;
+    for (const _ of walkStates(parsed.definition)) states++;
+  });
+
+  let violations = 0;
+  const args = {
+    type: "aws:sfn/stateMachine:StateMachine",
+    props: { definition: json },
+    isType: () => true,
+    asType: () => ({ definition: json }),
+    getConfig: () => ({}),
+    notApplicable: () => {
+      throw new Error("not applicable");
+    },
+  } as unknown as ResourceValidationArgs;
+  const validate = stepfunctionsTaskRetryAndCatch.validateResource;
+  if (typeof validate !== "function") throw new Error("expected a single validation");
+  const policyMs = time(() => {
+    violations = 0;
+    void validate(args, () => violations++);
+  });
+
+  const rate = (ms: number) => (states / ms).toFixed(0);
+  console.log(`${label}: ${states} states, ${json.length} bytes of JSON`);
+  console.log(`  parse + walk: ${walkMs.toFixed(2)} ms (${rate(walkMs)} states/ms)`);
+  console.log(
+    `  policy:       ${policyMs.toFixed(2)} ms (${rate(policyMs)} states/ms), ${violations} violations`,
+  );
+}
+
+bench("wide (Map > Parallel > Tasks)", wideDefinition());
+bench("deep (500 nested levels)", deepDefinition());
