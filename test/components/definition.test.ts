@@ -51,10 +51,10 @@ describe("the order-processing definition", () => {
 
   it("runs create, for-each-product, tax, update and OrderCreated in that order, then ends", () => {
     const order: string[] = [];
-    let name: string | undefined = (stateNamed(definition, states.validateOrder).Default as string);
+    let name: string | undefined = stateNamed(definition, states.validateOrder).Default as string;
     while (name !== undefined) {
       order.push(name);
-      const state = definition.States[name];
+      const state: Record<string, unknown> = definition.States[name];
       name = state.End === true ? undefined : (state.Next as string);
     }
     assert.deepEqual(order, [
