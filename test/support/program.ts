@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { installMocks, Registration, settle } from "./mocks";
+
+const root = join(__dirname, "..", "..");
+const program = require.resolve(join(root, "index.ts"));
+
+/** A stack file's config as the engine hands it to the program: every value a string. */
+export function stackConfig(stack: string): Record<string, string> {
+  const config: Record<string, unknown> = parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")).config;
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, String(value)]));
+}
+
+export interface ProgramRun {
+  readonly registrations: Registration[];
+  readonly exports: Record<string, pulumi.Output<unknown>>;
+}
+
+/** The program threw; `registrations` shows what it had registered by then. */
+export class ProgramFailed extends Error {
+  constructor(
+    readonly cause: Error,
+    readonly registrations: readonly Registration[],
+  ) {
+    super(cause.message);
+  }
+}
+
+/** Runs index.ts under Pulumi's mocks with the given config, as `pulumi preview` would run it. */
+export async function runProgram(stack: string, config: Record<string, string>): Promise<ProgramRun> {
+  const registrations = installMocks(stack);
+  pulumi.runtime.setAllConfig(config);
+  delete require.cache[program];
+  let exports: Record<string, pulumi.Output<unknown>>;
+  try {
+    exports = require(program);
+  } catch (error) {
+    await settle();
+    throw new ProgramFailed(error as Error, registrations);
+  }
+  await settle();
+  return { registrations, exports };
+}
