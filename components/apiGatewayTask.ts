@@ -92,7 +92,9 @@ function renderPath(call: ApiCall): Record<string, string> {
 /** An `arn:aws:states:::apigateway:invoke` Task with the project's Retry and Catch. */
 export function apiGatewayTask(target: ApiTarget, call: ApiCall): AslState {
   if (call.route.method === "POST" && call.idempotencyKey === undefined) {
-    throw new Error(`${call.route.operation}: a POST must carry an idempotency key so a retry cannot repeat it`);
+    throw new Error(
+      `${call.route.operation}: a POST must carry an idempotency key so a retry cannot repeat it`,
+    );
   }
   const parameters: Record<string, unknown> = {
     ApiEndpoint: target.endpoint,

@@ -221,7 +221,13 @@ export function buildDefinition(settings: DefinitionSettings): AslDefinition {
           States: { [states.parallelProcessing]: priceLine(target) },
         },
         ResultPath: "$.lines",
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.caught", Next: recordFailureState(states.forEachProduct) }],
+        Catch: [
+          {
+            ErrorEquals: ["States.ALL"],
+            ResultPath: "$.caught",
+            Next: recordFailureState(states.forEachProduct),
+          },
+        ],
         Next: routes.getTaxes.operation,
       },
       [recordFailureState(states.forEachProduct)]: recordFailure(states.forEachProduct, true),

@@ -57,11 +57,19 @@ export const tracingActions = [
 ] as const;
 
 /** The state machine role's permissions: the order API's routes, log delivery, and X-Ray when tracing. */
-export function executionPolicy(scope: ApiScope, options: { readonly tracingEnabled: boolean }): PolicyDocument {
+export function executionPolicy(
+  scope: ApiScope,
+  options: { readonly tracingEnabled: boolean },
+): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "InvokeOrderApiRoutes", Effect: "Allow", Action: "execute-api:Invoke", Resource: invokeArns(scope) },
+      {
+        Sid: "InvokeOrderApiRoutes",
+        Effect: "Allow",
+        Action: "execute-api:Invoke",
+        Resource: invokeArns(scope),
+      },
       { Sid: "DeliverExecutionLogs", Effect: "Allow", Action: [...logDeliveryActions], Resource: "*" },
       ...(options.tracingEnabled
         ? [{ Sid: "SendTraces", Effect: "Allow" as const, Action: [...tracingActions], Resource: "*" }]

@@ -57,7 +57,9 @@ const rules: { readonly [K in SettingName]: (value: WorkflowSettings[K]) => stri
   // Real ids are 10 lowercase letters and digits; the design document's dev stack uses "MyApiId",
   // so letters of either case are accepted.
   apiId: (value) =>
-    /^[A-Za-z0-9]{1,64}$/.test(value) ? undefined : `must be an API Gateway API id (letters and digits); got ${show(value)}`,
+    /^[A-Za-z0-9]{1,64}$/.test(value)
+      ? undefined
+      : `must be an API Gateway API id (letters and digits); got ${show(value)}`,
   apiRegion: (value) =>
     value === undefined || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)
       ? undefined

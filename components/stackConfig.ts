@@ -46,14 +46,21 @@ export function loadStackConfig(read: (name: string) => string | undefined): Sta
     if (raw === undefined) continue;
     const value = parse(kinds[name], raw);
     if (value === undefined) {
-      typeProblems.push(`${key(name)} must be ${kinds[name] === "integer" ? "an integer" : "true or false"}; got ${JSON.stringify(raw)}`);
+      typeProblems.push(
+        `${key(name)} must be ${kinds[name] === "integer" ? "an integer" : "true or false"}; got ${JSON.stringify(raw)}`,
+      );
     } else {
       given[name] = value;
     }
   }
   const logKmsKeyArn = read("logKmsKeyArn");
-  if (logKmsKeyArn !== undefined && !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(logKmsKeyArn)) {
-    typeProblems.push(`${key("logKmsKeyArn")} must be the ARN of a KMS key or alias; got ${JSON.stringify(logKmsKeyArn)}`);
+  if (
+    logKmsKeyArn !== undefined &&
+    !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(logKmsKeyArn)
+  ) {
+    typeProblems.push(
+      `${key("logKmsKeyArn")} must be the ARN of a KMS key or alias; got ${JSON.stringify(logKmsKeyArn)}`,
+    );
   }
   const problems = [...typeProblems];
   let settings: WorkflowSettings | undefined;

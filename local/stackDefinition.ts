@@ -20,7 +20,8 @@ export interface StackDefinition {
 export function loadStackDefinition(stack: string, projectDir = process.cwd()): StackDefinition {
   const file = join(projectDir, `Pulumi.${stack}.yaml`);
   const config: Record<string, unknown> = parse(readFileSync(file, "utf8"))?.config ?? {};
-  const raw = (key: string): string | undefined => (config[key] === undefined ? undefined : String(config[key]));
+  const raw = (key: string): string | undefined =>
+    config[key] === undefined ? undefined : String(config[key]);
   const { settings } = loadStackConfig((key) => raw(`${configNamespace}:${key}`));
   const apiRegion = settings.apiRegion ?? raw("aws:region");
   if (apiRegion === undefined) {

@@ -9,7 +9,10 @@ describe("the Pulumi program", () => {
       const stateMachines = registrations.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine");
       assert.equal(stateMachines.length, 1);
       assert.equal(stateMachines[0].name, `orders-${stack}`);
-      assert.equal(JSON.parse(stateMachines[0].inputs.definition).States["Order.CreateOrder"].Parameters.Stage, stack);
+      assert.equal(
+        JSON.parse(stateMachines[0].inputs.definition).States["Order.CreateOrder"].Parameters.Stage,
+        stack,
+      );
     });
   }
 
@@ -24,7 +27,10 @@ describe("the Pulumi program", () => {
       "stateMachineName",
     ]);
     assert.equal(await valueOf(exports.stateMachineArn), stateMachine.state.arn);
-    assert.match(String(await valueOf(exports.consoleUrl)), /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/states\//);
+    assert.match(
+      String(await valueOf(exports.consoleUrl)),
+      /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/states\//,
+    );
   });
 
   it("tags its resources with the project and stack", async () => {

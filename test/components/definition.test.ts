@@ -5,7 +5,11 @@ import { buildDefinition, recordFailureState, states, workflowErrors } from "../
 import { routes } from "../../components/routes";
 import { allStates, stateNamed } from "../support/asl";
 
-const settings = { endpoint: "MyApiId.execute-api.us-east-1.amazonaws.com", stage: "dev", mapMaxConcurrency: 7 };
+const settings = {
+  endpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
+  stage: "dev",
+  mapMaxConcurrency: 7,
+};
 const definition = buildDefinition(settings);
 const tasks = allStates(definition).filter(({ state }) => state.Type === "Task");
 const parameters = (name: string) => stateNamed(definition, name).Parameters as Record<string, any>;
@@ -45,7 +49,10 @@ describe("the order-processing definition", () => {
     for (const { name, state } of tasks) {
       assert.equal(state.Resource, "arn:aws:states:::apigateway:invoke", name);
       const { ApiEndpoint, Stage, AuthType } = state.Parameters as Record<string, unknown>;
-      assert.deepEqual({ ApiEndpoint, Stage, AuthType }, { ApiEndpoint: settings.endpoint, Stage: "dev", AuthType: "IAM_ROLE" });
+      assert.deepEqual(
+        { ApiEndpoint, Stage, AuthType },
+        { ApiEndpoint: settings.endpoint, Stage: "dev", AuthType: "IAM_ROLE" },
+      );
     }
   });
 
@@ -75,7 +82,12 @@ describe("the order-processing definition", () => {
     assert.equal(processor.StartAt, "Parallel_Processing");
     assert.deepEqual(
       parallel.Branches.map((branch: { StartAt: string }) => branch.StartAt),
-      ["ProductCatalog.GetProduct", "Pricing.GetPrices", "Promotion.GetPromotionsForCart", "Customer.GetCustomer"],
+      [
+        "ProductCatalog.GetProduct",
+        "Pricing.GetPrices",
+        "Promotion.GetPromotionsForCart",
+        "Customer.GetCustomer",
+      ],
     );
   });
 
@@ -86,7 +98,11 @@ describe("the order-processing definition", () => {
   it("gives every Task, at any depth, a Retry and a Catch of all errors", () => {
     for (const { name, state } of tasks) {
       assert.ok(Array.isArray(state.Retry) && state.Retry.length > 0, `${name} has no Retry`);
-      assert.deepEqual((state.Catch as any[]).map((c) => c.ErrorEquals), [["States.ALL"]], name);
+      assert.deepEqual(
+        (state.Catch as any[]).map((c) => c.ErrorEquals),
+        [["States.ALL"]],
+        name,
+      );
     }
   });
 
@@ -114,7 +130,13 @@ describe("the order-processing definition", () => {
   });
 
   it("sends each top-level failure through a record of the failed state to the OrderFailed event", () => {
-    for (const name of ["Order.CreateOrder", "For Each Product In Cart", "Tax.GetTaxes", "Order.UpdateOrder", "Event.Receive OrderCreatedEvent"]) {
+    for (const name of [
+      "Order.CreateOrder",
+      "For Each Product In Cart",
+      "Tax.GetTaxes",
+      "Order.UpdateOrder",
+      "Event.Receive OrderCreatedEvent",
+    ]) {
       const [catcher] = definition.States[name].Catch as Array<{ Next: string }>;
       const record = definition.States[catcher.Next];
       assert.equal(catcher.Next, recordFailureState(name));
@@ -133,7 +155,11 @@ describe("the order-processing definition", () => {
       "cause.$": "$.cause",
     });
     assert.equal(event.Next, states.orderFailed);
-    assert.deepEqual(definition.States[states.orderFailed], { Type: "Fail", ErrorPath: "$.error", CausePath: "$.summary" });
+    assert.deepEqual(definition.States[states.orderFailed], {
+      Type: "Fail",
+      ErrorPath: "$.error",
+      CausePath: "$.summary",
+    });
   });
 
   it("still fails with the original error when the OrderFailed event cannot be sent", () => {
@@ -146,12 +172,17 @@ describe("the order-processing definition", () => {
     const catcher = (stateNamed(definition, "Pricing.GetPrices").Catch as Array<{ Next: string }>)[0];
     const record = stateNamed(definition, catcher.Next);
     const fail = stateNamed(definition, record.Next as string);
-    assert.equal((record.Parameters as Record<string, string>)["Cause.$"], "States.Format('Pricing.GetPrices: {}', $.caught.Cause)");
+    assert.equal(
+      (record.Parameters as Record<string, string>)["Cause.$"],
+      "States.Format('Pricing.GetPrices: {}', $.caught.Cause)",
+    );
     assert.deepEqual(fail, { Type: "Fail", ErrorPath: "$.Error", CausePath: "$.Cause" });
   });
 
   it("keys each POST with the execution id, so a retry cannot create a second cart or event", () => {
-    assert.deepEqual(parameters("Order.CreateOrder").Headers, { "Idempotency-Key.$": "States.Array($$.Execution.Id)" });
+    assert.deepEqual(parameters("Order.CreateOrder").Headers, {
+      "Idempotency-Key.$": "States.Array($$.Execution.Id)",
+    });
     assert.deepEqual(parameters(states.orderCreatedEvent).Headers, {
       "Idempotency-Key.$": "States.Array(States.Format('{}/OrderCreated', $$.Execution.Id))",
     });

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { executionPolicy, invokeArns, logDeliveryActions, trustPolicy } from "../../components/iam";
 import { routes } from "../../components/routes";
 
-const scope = { partition: "aws", region: "us-east-1", account: "123456789012", apiId: "MyApiId", stage: "dev" };
+const scope = {
+  partition: "aws",
+  region: "us-east-1",
+  account: "123456789012",
+  apiId: "MyApiId",
+  stage: "dev",
+};
 const statement = (sid: string, tracingEnabled = false) =>
   executionPolicy(scope, { tracingEnabled }).Statement.find((s) => s.Sid === sid);
 

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { invokeArns, logDeliveryActions } from "../../components/iam";
-import { OrderProcessingWorkflow, OrderProcessingWorkflowArgs } from "../../components/orderProcessingWorkflow";
+import {
+  OrderProcessingWorkflow,
+  OrderProcessingWorkflowArgs,
+} from "../../components/orderProcessingWorkflow";
 import { InvalidSettingsError } from "../../components/settings";
 import { account, installMocks, region, Registration, settle, valueOf } from "../support/mocks";
 
@@ -46,7 +49,9 @@ describe("the OrderProcessingWorkflow component", () => {
   it("creates a log group, a role, its policy and the state machine, each a child named after it", async () => {
     const { workflow, children } = await create();
     assert.deepEqual(
-      children.filter((c) => c.type !== "orders:workflow:OrderProcessingWorkflow").map(({ type, name }) => [type, name]),
+      children
+        .filter((c) => c.type !== "orders:workflow:OrderProcessingWorkflow")
+        .map(({ type, name }) => [type, name]),
       [
         ["aws:cloudwatch/logGroup:LogGroup", "orders-dev-logs"],
         ["aws:iam/role:Role", "orders-dev-role"],
@@ -72,15 +77,24 @@ describe("the OrderProcessingWorkflow component", () => {
       invoke.Resource,
       invokeArns({ partition: "aws", region, account, apiId: "a1b2c3d4e5", stage: "dev" }),
     );
-    assert.ok(invoke.Resource.every((arn: string) => arn.startsWith(`arn:aws:execute-api:us-east-1:${account}:a1b2c3d4e5/dev/`)));
+    assert.ok(
+      invoke.Resource.every((arn: string) =>
+        arn.startsWith(`arn:aws:execute-api:us-east-1:${account}:a1b2c3d4e5/dev/`),
+      ),
+    );
   });
 
   it("attaches the policy to the role and gives no other statement a resource wildcard than log delivery", async () => {
     const { registered } = await create();
     const policy = registered("aws:iam/rolePolicy:RolePolicy");
     assert.equal(policy.inputs.role, "orders-dev-role-id");
-    const starred = json(policy.inputs.policy).Statement.filter((s: { Resource: unknown }) => s.Resource === "*");
-    assert.deepEqual(starred.map((s: { Action: string[] }) => s.Action), [[...logDeliveryActions]]);
+    const starred = json(policy.inputs.policy).Statement.filter(
+      (s: { Resource: unknown }) => s.Resource === "*",
+    );
+    assert.deepEqual(
+      starred.map((s: { Action: string[] }) => s.Action),
+      [[...logDeliveryActions]],
+    );
   });
 
   it("lets only this account's Step Functions state machines of its name assume the role", async () => {
@@ -135,7 +149,10 @@ describe("the OrderProcessingWorkflow component", () => {
     const { inputs } = registered("aws:sfn/stateMachine:StateMachine");
     const definition = json(inputs.definition);
     assert.equal(inputs.roleArn, registered("aws:iam/role:Role").state.arn);
-    assert.equal(definition.States["Order.CreateOrder"].Parameters.ApiEndpoint, "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com");
+    assert.equal(
+      definition.States["Order.CreateOrder"].Parameters.ApiEndpoint,
+      "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",
+    );
     assert.equal(definition.States["Order.CreateOrder"].Parameters.Stage, "dev");
   });
 
@@ -143,7 +160,10 @@ describe("the OrderProcessingWorkflow component", () => {
     const { registered } = await create({ ...devArgs, apiRegion: "eu-west-1" });
     const definition = json(registered("aws:sfn/stateMachine:StateMachine").inputs.definition);
     const policy = json(registered("aws:iam/rolePolicy:RolePolicy").inputs.policy);
-    assert.equal(definition.States["Tax.GetTaxes"].Parameters.ApiEndpoint, "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com");
+    assert.equal(
+      definition.States["Tax.GetTaxes"].Parameters.ApiEndpoint,
+      "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
+    );
     assert.match(policy.Statement[0].Resource[0], /^arn:aws:execute-api:eu-west-1:/);
   });
 
@@ -165,7 +185,9 @@ describe("the OrderProcessingWorkflow component", () => {
 
   it("tags every resource it creates", async () => {
     const { registrations } = await create({ ...devArgs, tags: { team: "orders" } });
-    const tagged = registrations.filter((r) => r.type.startsWith("aws:") && r.type !== "aws:iam/rolePolicy:RolePolicy");
+    const tagged = registrations.filter(
+      (r) => r.type.startsWith("aws:") && r.type !== "aws:iam/rolePolicy:RolePolicy",
+    );
     assert.equal(tagged.length, 3);
     for (const r of tagged) assert.deepEqual(r.inputs.tags, { team: "orders" }, r.type);
   });
@@ -196,7 +218,8 @@ describe("the OrderProcessingWorkflow component", () => {
     assert.throws(
       () => new OrderProcessingWorkflow("orders-dev", { ...devArgs, logging: { level: "VERBOSE" as never } }),
       (error: unknown) =>
-        error instanceof InvalidSettingsError && /args.logging.level must be one of .*; got "VERBOSE"/.test(error.message),
+        error instanceof InvalidSettingsError &&
+        /args.logging.level must be one of .*; got "VERBOSE"/.test(error.message),
     );
     await settle();
     assert.deepEqual(registrations, []);

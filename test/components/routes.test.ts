@@ -23,7 +23,10 @@ describe("the route table", () => {
   });
 
   it("names a route's path parameters in order", () => {
-    assert.deepEqual(pathParameters({ operation: "X", method: "GET", path: "/a/{first}/b/{second}" }), ["first", "second"]);
+    assert.deepEqual(pathParameters({ operation: "X", method: "GET", path: "/a/{first}/b/{second}" }), [
+      "first",
+      "second",
+    ]);
   });
 
   it("writes path parameters as * in execute-api ARN paths", () => {

@@ -5,7 +5,8 @@ import { loadStackConfig } from "../../components/stackConfig";
 
 const ns = "order-processing-workflow";
 const from = (values: Record<string, string>) => (key: string) => values[key];
-const stackFile = (stack: string): Record<string, unknown> => parse(readFileSync(`Pulumi.${stack}.yaml`, "utf8")).config;
+const stackFile = (stack: string): Record<string, unknown> =>
+  parse(readFileSync(`Pulumi.${stack}.yaml`, "utf8")).config;
 const fromStackFile = (stack: string) => (key: string) => {
   const value = stackFile(stack)[`${ns}:${key}`];
   return value === undefined ? undefined : String(value);
@@ -28,9 +29,18 @@ describe("the stack config", () => {
 
   it("parses integers and booleans", () => {
     const { settings } = loadStackConfig(
-      from({ apiId: "a1", stage: "s", logRetentionDays: "90", tracingEnabled: "true", mapMaxConcurrency: "12" }),
+      from({
+        apiId: "a1",
+        stage: "s",
+        logRetentionDays: "90",
+        tracingEnabled: "true",
+        mapMaxConcurrency: "12",
+      }),
     );
-    assert.deepEqual([settings.logRetentionDays, settings.tracingEnabled, settings.mapMaxConcurrency], [90, true, 12]);
+    assert.deepEqual(
+      [settings.logRetentionDays, settings.tracingEnabled, settings.mapMaxConcurrency],
+      [90, true, 12],
+    );
   });
 
   it("rejects a non-integer, naming the key and the value", () => {

@@ -9,7 +9,9 @@ const program = require.resolve(join(root, "index.ts"));
 
 /** A stack file's config as the engine hands it to the program: every value a string. */
 export function stackConfig(stack: string): Record<string, string> {
-  const config: Record<string, unknown> = parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")).config;
+  const config: Record<string, unknown> = parse(
+    readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8"),
+  ).config;
   return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, String(value)]));
 }
 

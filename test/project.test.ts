@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { defaults } from "../components/settings";
+import { configNamespace } from "../components/stackConfig";
+
+const project = parse(readFileSync("Pulumi.yaml", "utf8"));
+
+describe("Pulumi.yaml", () => {
+  it("names the project after the config namespace the program reads", () => {
+    assert.equal(project.name, configNamespace);
+  });
+
+  it("runs the program with Node.js and TypeScript", () => {
+    assert.equal(project.runtime.name, "nodejs");
+    assert.equal(project.runtime.options.typescript, true);
+  });
+
+  it("declares every config key the program reads, each with a description", () => {
+    assert.deepEqual(Object.keys(project.config).sort(), [
+      "apiId",
+      "apiRegion",
+      "includeExecutionData",
+      "logKmsKeyArn",
+      "logLevel",
+      "logRetentionDays",
+      "mapMaxConcurrency",
+      "stage",
+      "tracingEnabled",
+      "workflowType",
+    ]);
+    for (const [key, schema] of Object.entries<{ description?: string }>(project.config)) {
+      assert.ok(schema.description, `${key} has a description`);
+    }
+  });
+
+  it("declares the same defaults as the program applies", () => {
+    for (const [key, value] of Object.entries(defaults)) {
+      assert.equal(project.config[key].default, value, key);
+    }
+  });
+});
