@@ -1,0 +1,137 @@
+/**
+ * `npm run bench`: what one order costs the workflow as the cart grows, measured locally with a
+ * fixed latency per API call. A benchmark to read, not a test: nothing here passes or fails.
+ */
+import { Faults } from "../local/api/faults";
+import { startOrderApi } from "../local/api/server";
+import { runExecution } from "../local/runner";
+import { orderOfSize } from "../local/seed";
+import { loadStackDefinition } from "../local/stackDefinition";
+
+const cartSizes = [1, 10, 50];
+const latencyMs = 20;
+const runsPerSize = 3;
+
+/** us-east-1 list prices assumed on this date; check https://aws.amazon.com/step-functions/pricing/. */
+const prices = {
+  asOf: "2026-11-25",
+  standardPerTransition: 0.025 / 1000,
+  expressPerRequest: 1.0 / 1_000_000,
+  expressPerGbSecond: 0.00001667,
+  /** Express bills memory in 64 MB chunks; a definition this size with small payloads needs one. */
+  expressMemoryGb: 64 / 1024,
+  /** Express bills duration rounded up to the next 100 ms. */
+  expressDurationStepMs: 100,
+};
+
+interface Measure {
+  readonly products: number;
+  readonly apiCalls: number;
+  readonly transitions: number;
+  readonly wallMs: number;
+  readonly criticalPathMs: number;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function measure(products: number): Promise<Measure> {
+  const { definition, definitionSettings } = loadStackDefinition("dev");
+  const samples: Omit<Measure, "criticalPathMs">[] = [];
+  // The first run warms up the engine and the HTTP client; it is not counted.
+  for (let run = 0; run <= runsPerSize; run++) {
+    const api = await startOrderApi({
+      stage: definitionSettings.stage,
+      faults: new Faults().delay(latencyMs),
+    });
+    try {
+      const result = await runExecution({
+        definition,
+        apiOrigins: { [definitionSettings.endpoint]: api.origin },
+        input: orderOfSize(products),
+      });
+      if (result.status !== "SUCCEEDED")
+        throw new Error(`${products} products: ${result.error}: ${result.cause}`);
+      const transitions = result.events.filter((event) => event.type === "StateEntered").length;
+      if (run > 0)
+        samples.push({ products, apiCalls: api.requests.length, transitions, wallMs: result.durationMs });
+    } finally {
+      await api.close();
+    }
+  }
+  // Sequential phases: CreateOrder, one round of parallel calls per MaxConcurrency products, Tax, Update, Event.
+  const rounds = Math.ceil(products / definitionSettings.mapMaxConcurrency);
+  return {
+    ...samples[0],
+    wallMs: median(samples.map((sample) => sample.wallMs)),
+    criticalPathMs: (4 + rounds) * latencyMs,
+  };
+}
+
+const dollars = (amount: number): string => `$${amount.toFixed(2)}`;
+
+function costs({ transitions, wallMs }: Measure) {
+  const billedSeconds =
+    (Math.ceil(wallMs / prices.expressDurationStepMs) * prices.expressDurationStepMs) / 1000;
+  return {
+    standard: transitions * prices.standardPerTransition * 1e6,
+    express:
+      (prices.expressPerRequest + billedSeconds * prices.expressMemoryGb * prices.expressPerGbSecond) * 1e6,
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padStart(widths[column])).join("  ");
+  return [
+    line(rows[0]),
+    widths.map((width) => "-".repeat(width)).join("  "),
+    ...rows.slice(1).map(line),
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const { definitionSettings } = loadStackDefinition("dev");
+  const measures: Measure[] = [];
+  for (const size of cartSizes) measures.push(await measure(size));
+  const header = [
+    "products",
+    "API calls",
+    "transitions",
+    "wall time",
+    "critical path",
+    "overhead",
+    "Standard /1M",
+    "Express /1M",
+  ];
+  const rows = measures.map((m) => {
+    const { standard, express } = costs(m);
+    return [
+      String(m.products),
+      String(m.apiCalls),
+      String(m.transitions),
+      `${m.wallMs} ms`,
+      `${m.criticalPathMs} ms`,
+      `${m.wallMs - m.criticalPathMs} ms`,
+      dollars(standard),
+      dollars(express),
+    ];
+  });
+  process.stdout.write(
+    [
+      `Order workflow, dev stack definition (MaxConcurrency ${definitionSettings.mapMaxConcurrency}), ${latencyMs} ms per API call, median of ${runsPerSize} runs, ${new Date().toISOString().slice(0, 10)}`,
+      "",
+      table([header, ...rows]),
+      "",
+      "critical path: (CreateOrder + ceil(products / MaxConcurrency) parallel rounds + Tax + Update + Event) × latency",
+      `Standard: $${prices.standardPerTransition * 1000} per 1,000 state transitions (StateEntered events, retries would add more)`,
+      `Express:  $${(prices.expressPerRequest * 1e6).toFixed(2)} per million requests + $${prices.expressPerGbSecond} per GB-second at 64 MB, duration rounded up to ${prices.expressDurationStepMs} ms (local wall time used as the duration)`,
+      `Prices: us-east-1 list prices assumed as of ${prices.asOf}, before free tier; check https://aws.amazon.com/step-functions/pricing/`,
+      "",
+    ].join("\n"),
+  );
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  process.exitCode = 1;
+});

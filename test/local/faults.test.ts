@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { retryPolicy } from "../../components/apiGatewayTask";
+import { recordFailureState, states } from "../../components/definition";
+import { Route, routes } from "../../components/routes";
+import type { OrderApi } from "../../local/api/server";
+import { apiGatewayTasks } from "../../local/definitionStates";
+import type { ExecutionResult } from "../../local/runner";
+import { dev, eventsOfType, oneItemOrder, run, sampleOrder } from "./harness";
+
+/** The Task state whose failure each route's faults exercise, and what the failure path reports for it. */
+interface Case {
+  readonly route: Route;
+  readonly state: string;
+  /** True for the calls that price a line, inside the Map. */
+  readonly inMap: boolean;
+  /** The state the OrderFailed event names: the Map for calls inside it. */
+  readonly failedState: string;
+}
+
+const cases: Case[] = Object.values(routes).map((route) => {
+  const state = route === routes.receiveEvent ? states.orderCreatedEvent : route.operation;
+  const task = apiGatewayTasks(dev.definition).find((located) => located.name === state);
+  assert.ok(task, `no Task state ${state}`);
+  const inMap = task.depth > 0;
+  return { route, state, inMap, failedState: inMap ? states.forEachProduct : state };
+});
+
+/** The calls the case's state made: both event states call one route, told apart by the event type. */
+const callsOf = (api: OrderApi, { route, state }: Case) =>
+  api
+    .calls(route.operation)
+    .filter(
+      (call) =>
+        state !== states.orderCreatedEvent ||
+        (call.body as { eventType: string }).eventType === "OrderCreated",
+    );
+
+const [transientRetrier, throttlingRetrier] = retryPolicy;
+const retriesOf = (result: ExecutionResult) => result.events.filter((event) => event.type === "StateRetried");
+const failure = (result: ExecutionResult) => {
+  assert.equal(result.status, "FAILED");
+  return result as Extract<ExecutionResult, { status: "FAILED" }>;
+};
+
+describe("the workflow, run locally with faults", () => {
+  for (const testCase of cases) {
+    describe(`on ${testCase.route.operation} (${testCase.route.method} ${testCase.route.path})`, () => {
+      for (const status of [503, 429]) {
+        it(`retries two ${status}s and completes, with one call per failure plus one`, async () => {
+          const { result, api } = await run(oneItemOrder, (api) =>
+            api.faults.fail(testCase.route.operation, { status, count: 2 }),
+          );
+          assert.equal(result.status, "SUCCEEDED");
+          assert.equal(callsOf(api, testCase).length, 3);
+          const retriers = retriesOf(result).map(
+            (event) => "retry" in event && event.retry.retrier.ErrorEquals,
+          );
+          const retrier = status === 429 ? throttlingRetrier : transientRetrier;
+          assert.deepEqual(retriers, [retrier.ErrorEquals, retrier.ErrorEquals]);
+        });
+      }
+
+      it("does not retry a 400 and catches it", async () => {
+        const { result, api } = await run(oneItemOrder, (api) =>
+          api.faults.fail(testCase.route.operation, { status: 400, count: 1 }),
+        );
+        assert.equal(callsOf(api, testCase).length, 1);
+        assert.deepEqual(retriesOf(result), []);
+        const caught = result.events.find(
+          (event) => event.type === "StateCaught" && event.state.name === testCase.state,
+        );
+        assert.equal(
+          caught?.type === "StateCaught" && caught.catch.catcher.Next,
+          recordFailureState(testCase.state),
+        );
+        assert.equal(failure(result).error, "ApiGateway.400");
+      });
+
+      // The event route must let the OrderFailed announcement through: it fails just the
+      // attempts OrderCreatedEvent makes; every other route fails for good.
+      const permanent = testCase.route === routes.receiveEvent ? transientRetrier.MaxAttempts + 1 : Infinity;
+
+      it(`on a permanent 500, announces one OrderFailed naming ${testCase.failedState} and fails with its error`, async () => {
+        const { result, api } = await run(oneItemOrder, (api) =>
+          api.faults.fail(testCase.route.operation, { status: 500, count: permanent }),
+        );
+        assert.equal(callsOf(api, testCase).length, transientRetrier.MaxAttempts + 1);
+        const failed = eventsOfType(api, "OrderFailed");
+        assert.equal(failed.length, 1);
+        const { failedState, error, cause } = failed[0].detail as Record<string, string>;
+        assert.deepEqual([failedState, error], [testCase.failedState, "ApiGateway.500"]);
+        assert.ok(
+          cause.startsWith(
+            testCase.inMap
+              ? `${testCase.route.operation}: {"message":"Injected fault`
+              : `{"message":"Injected fault`,
+          ),
+          cause,
+        );
+        assert.deepEqual(eventsOfType(api, "OrderCreated"), []);
+        const { error: executionError, cause: executionCause } = failure(result);
+        assert.equal(executionError, "ApiGateway.500");
+        assert.equal(executionCause, `${testCase.failedState} failed with ApiGateway.500: ${cause}`);
+      });
+    });
+  }
+
+  it("reports a cart that was never created as cartId null", async () => {
+    const { api } = await run(oneItemOrder, (api) =>
+      api.faults.fail(routes.createOrder.operation, { status: 500, count: Infinity }),
+    );
+    assert.equal(eventsOfType(api, "OrderFailed")[0].detail.cartId, null);
+  });
+
+  it("still fails with the original error when the OrderFailed announcement fails too", async () => {
+    const { result, api } = await run(oneItemOrder, (api) =>
+      api.faults.fail(routes.receiveEvent.operation, { status: 500, count: Infinity }),
+    );
+    assert.deepEqual(api.events, []);
+    assert.equal(failure(result).error, "ApiGateway.500");
+    assert.match(
+      failure(result).cause,
+      new RegExp(`^${states.orderCreatedEvent} failed with ApiGateway.500`),
+    );
+  });
+
+  it("creates one cart when CreateOrder is retried after the API created it but the response was lost", async () => {
+    const { result, api } = await run(sampleOrder, (api) =>
+      api.faults.fail(routes.createOrder.operation, { status: 504, count: 1, responseLost: true }),
+    );
+    assert.equal(result.status, "SUCCEEDED");
+    const creates = api.calls(routes.createOrder.operation);
+    assert.deepEqual(
+      creates.map((call) => call.status),
+      [504, 201],
+    );
+    assert.equal(creates[0].headers["idempotency-key"], creates[1].headers["idempotency-key"]);
+    assert.deepEqual(
+      api.carts.map((cart) => [cart.cartId, cart.status]),
+      [["cart-0001", "PRICED"]],
+    );
+  });
+
+  it("announces OrderCreated once when its POST is retried after the response was lost", async () => {
+    const { result, api } = await run(sampleOrder, (api) =>
+      api.faults.fail(routes.receiveEvent.operation, { status: 503, count: 1, responseLost: true }),
+    );
+    assert.equal(result.status, "SUCCEEDED");
+    assert.equal(api.calls(routes.receiveEvent.operation).length, 2);
+    assert.equal(eventsOfType(api, "OrderCreated").length, 1);
+  });
+});

@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { routes } from "../../components/routes";
+import { OrderApi, startOrderApi } from "../../local/api/server";
+
+const cart = {
+  customerId: "cust-1001",
+  currency: "EUR",
+  items: [{ productId: "prod-beans", priceId: "price-beans-eur", quantity: 3 }],
+};
+
+describe("the local order API", () => {
+  let api: OrderApi;
+  beforeEach(async () => (api = await startOrderApi({ stage: "dev" })));
+  afterEach(() => api.close());
+
+  const call = async (method: string, path: string, body?: unknown, key?: string) => {
+    const response = await fetch(`${api.origin}${path}`, {
+      method,
+      headers: {
+        "Content-Type": "application/json",
+        ...(key === undefined ? {} : { "Idempotency-Key": key }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    // Typed loosely: each test reads the fields its route answers with.
+    return { status: response.status, body: (await response.json()) as Record<string, string> };
+  };
+
+  it("answers a repeated POST /carts with the first response and keeps one cart", async () => {
+    const first = await call("POST", "/dev/carts", cart, "key-1");
+    const again = await call("POST", "/dev/carts", cart, "key-1");
+    assert.equal(first.status, 201);
+    assert.deepEqual(again, first);
+    assert.equal(api.carts.length, 1);
+  });
+
+  it("creates a new cart for a new Idempotency-Key", async () => {
+    await call("POST", "/dev/carts", cart, "key-1");
+    const second = await call("POST", "/dev/carts", cart, "key-2");
+    assert.equal(second.body.cartId, "cart-0002");
+  });
+
+  it("refuses an Idempotency-Key reused for another request with a 409", async () => {
+    await call("POST", "/dev/carts", cart, "key-1");
+    const other = await call("POST", "/dev/carts", { ...cart, currency: "USD" }, "key-1");
+    assert.equal(other.status, 409);
+    assert.equal(api.carts.length, 1);
+  });
+
+  it("answers a repeated POST /events/receive with the first event id and records one event", async () => {
+    const event = {
+      eventType: "OrderFailed",
+      detail: { cartId: null, customerId: "c", failedState: "s", error: "e", cause: "x" },
+    };
+    const first = await call("POST", "/dev/events/receive", event, "exec/OrderFailed");
+    const again = await call("POST", "/dev/events/receive", event, "exec/OrderFailed");
+    assert.deepEqual([first.status, again.body], [202, { eventId: "evt-0001" }]);
+    assert.equal(api.events.length, 1);
+  });
+
+  it("answers a request that breaks the contract with a 400 saying why, and does nothing", async () => {
+    const missingKey = await call("POST", "/dev/carts", cart);
+    const badItem = await call(
+      "POST",
+      "/dev/carts",
+      { ...cart, items: [{ productId: "p", quantity: 0 }] },
+      "k",
+    );
+    assert.equal(missingKey.status, 400);
+    assert.match(missingKey.body.message, /header\.Idempotency-Key: is required/);
+    assert.match(badItem.body.message, /body\.items\[0\]\.priceId: is required/);
+    assert.match(badItem.body.message, /body\.items\[0\]\.quantity: must be at least 1/);
+    assert.equal(api.carts.length, 0);
+  });
+
+  it("answers a path outside the stage or the route table as API Gateway does, with a 403", async () => {
+    assert.equal((await call("GET", "/prod/products/prod-beans")).status, 403);
+    assert.equal((await call("DELETE", "/dev/carts/cart-0001")).status, 403);
+  });
+
+  it("prices a line as unit amount × quantity, in minor units", async () => {
+    const { body } = await call("GET", "/dev/prices/price-beans-eur?quantity=3");
+    assert.deepEqual(body, {
+      priceId: "price-beans-eur",
+      currency: "EUR",
+      unitAmount: 2400,
+      quantity: 3,
+      lineAmount: 7200,
+    });
+  });
+
+  it("totals taxes line by line, each rounded half up, after discounts", async () => {
+    const { body: created } = await call("POST", "/dev/carts", cart, "k");
+    const lines = ["standard:1000:0", "food:7200:720", "books:50:0"].map((line) => `line=${line}`).join("&");
+    const { body } = await call("GET", `/dev/taxes?cartId=${created.cartId}&currency=EUR&region=DE&${lines}`);
+    // 19 % of 1000 = 190; 7 % of 6480 = 453.6 → 454; 7 % of 50 = 3.5 → 4
+    assert.deepEqual(body, {
+      currency: "EUR",
+      subtotalAmount: 8250,
+      discountAmount: 720,
+      taxAmount: 648,
+      totalAmount: 8178,
+    });
+  });
+
+  it("fails the next N calls of a route with the injected status, then recovers", async () => {
+    api.faults.fail(routes.getProduct.operation, { status: 503, count: 2 });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await call("GET", "/dev/products/prod-beans")).status);
+    assert.deepEqual(statuses, [503, 503, 200]);
+  });
+
+  it("leaves the other routes alone when one has a fault", async () => {
+    api.faults.fail(routes.getProduct.operation, { status: 500, count: Infinity });
+    assert.equal((await call("GET", "/dev/customers/cust-1001")).status, 200);
+  });
+
+  it("with a lost response, creates the cart yet answers the injected status", async () => {
+    api.faults.fail(routes.createOrder.operation, { status: 504, count: 1, responseLost: true });
+    const lost = await call("POST", "/dev/carts", cart, "k");
+    assert.equal(lost.status, 504);
+    assert.equal(api.carts.length, 1);
+  });
+
+  it("delays answers by the injected latency", async () => {
+    api.faults.delay(60, routes.getCustomer.operation);
+    const started = Date.now();
+    await call("GET", "/dev/customers/cust-1001");
+    assert.ok(Date.now() - started >= 60);
+  });
+
+  it("records each request with its method, path, query, headers, body and answer", async () => {
+    await call("GET", "/dev/prices/price-mug-eur?quantity=2");
+    const [recorded] = api.requests;
+    assert.deepEqual(
+      [recorded.operation, recorded.method, recorded.path, recorded.query, recorded.status],
+      [routes.getPrices.operation, "GET", "/dev/prices/price-mug-eur", { quantity: ["2"] }, 200],
+    );
+    assert.equal(recorded.headers["content-type"], "application/json");
+  });
+});

@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { routes } from "../../components/routes";
+import { states, workflowErrors } from "../../components/definition";
+import { orderOfSize } from "../../local/seed";
+import { dev, eventsOfType, run, sampleOrder } from "./harness";
+
+/** The sample order priced by hand from local/seed.ts (customer in DE: standard 19 %, food 7 %). */
+const expectedTotals = {
+  currency: "EUR",
+  // 1 × 34900 + 3 × 2400 + 2 × 1299
+  subtotalAmount: 44698,
+  // beans 10 % of 7200 = 720; mugs 25 % of 2598 = 649.5, rounded down
+  discountAmount: 1369,
+  // 19 % of 34900 = 6631; 7 % of 6480 = 453.6 → 454; 19 % of 1949 = 370.31 → 370
+  taxAmount: 7455,
+  totalAmount: 50784,
+};
+
+describe("the workflow, run locally", () => {
+  describe("with the sample order", () => {
+    it("succeeds", async () => {
+      const { result } = await run(sampleOrder);
+      assert.equal(result.status, "SUCCEEDED");
+    });
+
+    it("sends the tax service one taxCode:lineAmount:discountAmount per line and the customer's region", async () => {
+      const { api } = await run(sampleOrder);
+      const [taxes] = api.calls(routes.getTaxes.operation);
+      assert.deepEqual(taxes.query.line, ["standard:34900:0", "food:7200:720", "standard:2598:649"]);
+      assert.deepEqual([taxes.query.region, taxes.query.currency], [["DE"], ["EUR"]]);
+    });
+
+    it("updates the cart with the amounts the services computed", async () => {
+      const { api } = await run(sampleOrder);
+      const [update] = api.calls(routes.updateOrder.operation);
+      const [taxes] = api.calls(routes.getTaxes.operation);
+      const { lines, ...body } = update.body as Record<string, unknown>;
+      assert.deepEqual(body, { status: "PRICED", ...expectedTotals });
+      assert.deepEqual(body, { status: "PRICED", ...(taxes.response as object) });
+      assert.equal((lines as unknown[]).length, sampleOrder.items.length);
+      assert.equal(update.path, "/dev/carts/cart-0001");
+    });
+
+    it("announces exactly one OrderCreated event, with the order's totals", async () => {
+      const { api } = await run(sampleOrder);
+      assert.deepEqual(
+        api.events.map((event) => [event.eventType, event.detail]),
+        [["OrderCreated", { cartId: "cart-0001", customerId: "cust-1001", ...expectedTotals }]],
+      );
+    });
+
+    it("ends with the input, the order, its lines, its totals and the event id, as docs/local-run.md says", async () => {
+      const { result } = await run(sampleOrder);
+      assert.equal(result.status, "SUCCEEDED");
+      const output = result.output as Record<string, unknown>;
+      assert.deepEqual(Object.keys(output), [
+        "customerId",
+        "currency",
+        "items",
+        "order",
+        "lines",
+        "totals",
+        "orderCreatedEvent",
+      ]);
+      assert.deepEqual(output.order, { cartId: "cart-0001", status: "PRICED", totalAmount: 50784 });
+      assert.deepEqual(output.totals, expectedTotals);
+      assert.deepEqual(output.orderCreatedEvent, { eventId: "evt-0001" });
+      assert.deepEqual((output.lines as unknown[])[1], {
+        productId: "prod-beans",
+        productName: "Coffee beans 1 kg",
+        taxCode: "food",
+        quantity: 3,
+        currency: "EUR",
+        unitAmount: 2400,
+        lineAmount: 7200,
+        promotionCodes: ["BEANS-3-FOR-10"],
+        discountAmount: 720,
+        taxRegion: "DE",
+        taxLine: "food:7200:720",
+      });
+    });
+
+    it("keys each POST with the execution, so every retry of it carries the same key", async () => {
+      const { result, api } = await run(sampleOrder);
+      const key = (operation: string) => api.calls(operation).map((call) => call.headers["idempotency-key"]);
+      assert.deepEqual(key(routes.createOrder.operation), [result.executionArn]);
+      assert.deepEqual(key(routes.receiveEvent.operation), [`${result.executionArn}/OrderCreated`]);
+    });
+
+    it("calls every route under the stack's stage", async () => {
+      const { api } = await run(sampleOrder);
+      assert.ok(api.requests.length > 0);
+      for (const request of api.requests) assert.match(request.path, /^\/dev\//);
+    });
+  });
+
+  for (const size of [1, 50]) {
+    it(`prices a cart of ${size} product(s): four calls per product plus four for the order`, async () => {
+      const { result, api } = await run(orderOfSize(size));
+      assert.equal(result.status, "SUCCEEDED");
+      assert.equal(api.requests.length, 4 * size + 4);
+      const [update] = api.calls(routes.updateOrder.operation);
+      const body = update.body as { subtotalAmount: number; lines: { lineAmount: number }[] };
+      assert.equal(body.lines.length, size);
+      assert.equal(
+        body.subtotalAmount,
+        body.lines.reduce((sum, line) => sum + line.lineAmount, 0),
+      );
+      assert.equal(eventsOfType(api, "OrderCreated").length, 1);
+    });
+  }
+
+  it("prices at most mapMaxConcurrency products at once", async () => {
+    const { result } = await run(orderOfSize(50));
+    let running = 0;
+    let most = 0;
+    for (const event of result.events) {
+      if (!("state" in event) || event.state.name !== states.parallelProcessing) continue;
+      if (event.type === "StateEntered") most = Math.max(most, ++running);
+      if (event.type === "StateExited") running -= 1;
+    }
+    assert.equal(most, dev.definitionSettings.mapMaxConcurrency);
+  });
+
+  it("rejects an empty cart before any call, with Order.EmptyCart", async () => {
+    const { result, api } = await run({ customerId: "cust-1001", currency: "EUR", items: [] });
+    assert.deepEqual(api.requests, []);
+    assert.equal(result.status, "FAILED");
+    assert.equal(result.status === "FAILED" && result.error, workflowErrors.emptyCart);
+  });
+
+  it("rejects an order without a customer before any call, with Order.InvalidInput", async () => {
+    const { result, api } = await run({ currency: "EUR", items: sampleOrder.items });
+    assert.deepEqual(api.requests, []);
+    assert.equal(result.status === "FAILED" && result.error, workflowErrors.invalidInput);
+  });
+});
