@@ -173,12 +173,13 @@ export function buildDefinition(settings: DefinitionSettings): AslDefinition {
     States: {
       [states.validateOrder]: {
         Type: "Choice",
-        // Rules run in order, so IsString only sees a customerId that is present.
+        // Rules run in order, so IsString only sees a customerId that is present. Absence is written
+        // Not IsPresent rather than IsPresent: false, which aws-local-stepfunctions never matches.
         Choices: [
-          { Variable: "$.customerId", IsPresent: false, Next: states.rejectInvalidOrder },
+          { Not: { Variable: "$.customerId", IsPresent: true }, Next: states.rejectInvalidOrder },
           { Variable: "$.customerId", IsString: false, Next: states.rejectInvalidOrder },
-          { Variable: "$.currency", IsPresent: false, Next: states.rejectInvalidOrder },
-          { Variable: "$.items[0]", IsPresent: false, Next: states.rejectEmptyCart },
+          { Not: { Variable: "$.currency", IsPresent: true }, Next: states.rejectInvalidOrder },
+          { Not: { Variable: "$.items[0]", IsPresent: true }, Next: states.rejectEmptyCart },
         ],
         Default: routes.createOrder.operation,
       },

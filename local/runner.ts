@@ -3,7 +3,6 @@ import { StateMachine } from "aws-local-stepfunctions";
 import type { AslDefinition } from "../components/asl";
 import { ApiGatewayInvoker, ApiGatewayParameters } from "./apiGatewayInvoker";
 import { apiGatewayTasks } from "./definitionStates";
-import { forLocalEngine } from "./engineCompat";
 import { scaledRetryWaits } from "./retryWaits";
 
 /** One entry of the engine's execution log (the package does not export the type). */
@@ -48,7 +47,7 @@ function machineFor(definition: AslDefinition): StateMachine {
   let machine = machines.get(definition);
   if (machine === undefined) {
     // The ASL types of this project and of the engine describe the same JSON.
-    machine = new StateMachine(forLocalEngine(definition) as ConstructorParameters<typeof StateMachine>[0], {
+    machine = new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
       // The engine's ARN check only knows Lambda ARNs.
       validationOptions: { checkArn: false },
     });

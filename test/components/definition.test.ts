@@ -208,8 +208,8 @@ describe("the order-processing definition", () => {
     const choice = definition.States[states.validateOrder];
     assert.equal(definition.StartAt, states.validateOrder);
     assert.deepEqual(
-      (choice.Choices as any[]).find((rule) => rule.Variable === "$.items[0]"),
-      { Variable: "$.items[0]", IsPresent: false, Next: states.rejectEmptyCart },
+      (choice.Choices as any[]).find((rule) => rule.Next === states.rejectEmptyCart),
+      { Not: { Variable: "$.items[0]", IsPresent: true }, Next: states.rejectEmptyCart },
     );
     assert.equal(definition.States[states.rejectEmptyCart].Error, workflowErrors.emptyCart);
   });
