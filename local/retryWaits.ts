@@ -1,5 +1,5 @@
 import type { AslDefinition } from "../components/asl";
-import { statesOf } from "./definitionStates";
+import { statesOf } from "../components/asl";
 
 interface Retrier {
   readonly IntervalSeconds?: number;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import aslValidator from "asl-validator";
+import { AslState, statesOf } from "../../components/asl";
 import { retryPolicy, throttlingErrors, transientErrors } from "../../components/apiGatewayTask";
 import { buildDefinition, recordFailureState, states, workflowErrors } from "../../components/definition";
 import { routes } from "../../components/routes";
-import { allStates, stateNamed } from "../support/asl";
 
 const settings = {
   endpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
@@ -11,8 +11,13 @@ const settings = {
   mapMaxConcurrency: 7,
 };
 const definition = buildDefinition(settings);
-const tasks = allStates(definition).filter(({ state }) => state.Type === "Task");
-const parameters = (name: string) => stateNamed(definition, name).Parameters as Record<string, any>;
+const stateNamed = (name: string): AslState => {
+  const found = statesOf(definition).find((located) => located.name === name);
+  if (found === undefined) throw new Error(`no state named ${name}`);
+  return found.state;
+};
+const tasks = statesOf(definition).filter(({ state }) => state.Type === "Task");
+const parameters = (name: string) => stateNamed(name).Parameters as Record<string, any>;
 
 /** The seed document's steps: state, method, and the path as the task renders it. */
 const seedSteps = [
@@ -58,7 +63,7 @@ describe("the order-processing definition", () => {
 
   it("runs create, for-each-product, tax, update and OrderCreated in that order, then ends", () => {
     const order: string[] = [];
-    let name: string | undefined = stateNamed(definition, states.validateOrder).Default as string;
+    let name: string | undefined = stateNamed(states.validateOrder).Default as string;
     while (name !== undefined) {
       order.push(name);
       const state: Record<string, unknown> = definition.States[name];
@@ -169,9 +174,9 @@ describe("the order-processing definition", () => {
   });
 
   it("ends a failed call inside the Map in a Fail that keeps its error and names the call", () => {
-    const catcher = (stateNamed(definition, "Pricing.GetPrices").Catch as Array<{ Next: string }>)[0];
-    const record = stateNamed(definition, catcher.Next);
-    const fail = stateNamed(definition, record.Next as string);
+    const catcher = (stateNamed("Pricing.GetPrices").Catch as Array<{ Next: string }>)[0];
+    const record = stateNamed(catcher.Next);
+    const fail = stateNamed(record.Next as string);
     assert.equal(
       (record.Parameters as Record<string, string>)["Cause.$"],
       "States.Format('Pricing.GetPrices: {}', $.caught.Cause)",
