@@ -1,5 +1,4 @@
-import type { AslDefinition } from "../components/asl";
-import { statesOf } from "../components/asl";
+import { AslDefinition, statesOf } from "../components/asl";
 
 interface Retrier {
   readonly IntervalSeconds?: number;

@@ -1,7 +1,6 @@
-import type { AslDefinition } from "../components/asl";
 import type { RecordedRequest } from "./api/server";
 import type { Colors } from "./colors";
-import { statesOf } from "../components/asl";
+import { AslDefinition, statesOf } from "../components/asl";
 import type { ExecutionEvent, ExecutionResult } from "./runner";
 
 const causeWidth = 140;
