@@ -1,11 +1,22 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import { parse } from "yaml";
 import type { Route } from "../../components/routes";
-import { check, Schema } from "./schema";
 
 /** The order API's contract, shared by the local API, the tests and the app teams. */
 export const contractFile = join(__dirname, "..", "..", "api", "order-api.openapi.yaml");
+
+/**
+ * A schema of the contract (OpenAPI 3.0's dialect of JSON Schema), typed only as far as this code
+ * and its tests read it; ajv checks values against all of it.
+ */
+export interface Schema {
+  readonly $ref?: string;
+  readonly type?: string;
+  readonly required?: readonly string[];
+  readonly allOf?: readonly Schema[];
+}
 
 interface Parameter {
   readonly name: string;
@@ -44,7 +55,35 @@ export interface RequestParts {
 }
 
 export class Contract {
-  constructor(readonly document: OpenApiDocument) {}
+  /**
+   * Strict, so that a keyword ajv does not check (an OpenAPI-only one such as `example` or
+   * `discriminator`, an unknown `format`, a typo) fails the contract's loading: the contract cannot
+   * say more than the local API checks. `nullable` is OpenAPI 3.0's and ajv checks it. strictRequired
+   * stays off: it would refuse `allOf` parts that require properties another part defines (PricedCart).
+   * All errors, so that a 400 lists every reason at once.
+   */
+  private readonly ajv = new Ajv({ strict: true, strictRequired: false, allErrors: true });
+  private readonly validators = new Map<Schema, ValidateFunction>();
+
+  constructor(readonly document: OpenApiDocument) {
+    // Keyed by their reference, so that every `$ref: "#/components/schemas/<name>"` resolves to them.
+    for (const [name, schema] of Object.entries(document.components.schemas)) {
+      this.ajv.addSchema(schema, `#/components/schemas/${name}`);
+    }
+    // Compile every schema now, once: a schema ajv refuses fails here rather than on some request.
+    for (const schema of Object.values(document.components.schemas)) this.validator(schema);
+    for (const methods of Object.values(document.paths)) {
+      for (const operation of Object.values(methods)) {
+        for (const parameter of this.parameters(operation)) this.validator(parameter.schema);
+        const bodySchema = operation.requestBody?.content?.["application/json"]?.schema;
+        if (bodySchema !== undefined) this.validator(bodySchema);
+        for (const status of Object.keys(operation.responses)) {
+          const schema = this.responseSchema(operation, status);
+          if (schema !== undefined) this.validator(schema);
+        }
+      }
+    }
+  }
 
   static load(): Contract {
     return new Contract(parse(readFileSync(contractFile, "utf8")) as OpenApiDocument);
@@ -71,7 +110,7 @@ export class Contract {
   }
 
   /** The response body schema for a status, `5XX`-style ranges included; undefined when undocumented. */
-  responseSchema(operation: Operation, status: number): Schema | undefined {
+  responseSchema(operation: Operation, status: number | string): Schema | undefined {
     const response = operation.responses[String(status)] ?? operation.responses[`${String(status)[0]}XX`];
     if (response === undefined) return undefined;
     const resolved =
@@ -83,7 +122,6 @@ export class Contract {
 
   /** Everything about a request that breaks the contract; empty when it conforms. */
   checkRequest(operation: Operation, request: RequestParts): string[] {
-    const resolve = (ref: string) => this.schema(ref);
     const problems: string[] = [];
     for (const parameter of this.parameters(operation)) {
       const values = valuesOf(parameter, request);
@@ -92,18 +130,19 @@ export class Contract {
         if (parameter.required) problems.push(`${at}: is required`);
         continue;
       }
-      const schema = parameter.schema.$ref === undefined ? parameter.schema : resolve(parameter.schema.$ref);
+      const schema =
+        parameter.schema.$ref === undefined ? parameter.schema : this.schema(parameter.schema.$ref);
       if (schema.type === "array") {
-        problems.push(...check(schema, values, at, resolve));
+        problems.push(...this.check(parameter.schema, values, at));
       } else if (values.length > 1) {
         problems.push(`${at}: given ${values.length} times, expected once`);
       } else {
-        problems.push(...check(schema, coerce(schema, values[0]), at, resolve));
+        problems.push(...this.check(parameter.schema, coerce(schema, values[0]), at));
       }
     }
     const bodySchema = operation.requestBody?.content?.["application/json"]?.schema;
     if (bodySchema !== undefined && request.body !== undefined) {
-      problems.push(...check(bodySchema, request.body, "body", resolve));
+      problems.push(...this.check(bodySchema, request.body, "body"));
     } else if (operation.requestBody?.required && request.body === undefined) {
       problems.push("body: is required");
     }
@@ -114,7 +153,50 @@ export class Contract {
   checkResponse(operation: Operation, status: number, body: unknown): string[] {
     const schema = this.responseSchema(operation, status);
     if (schema === undefined) return [`status ${status} is not documented for ${operation.operationId}`];
-    return check(schema, body, "response", (ref) => this.schema(ref));
+    return this.check(schema, body, "response");
+  }
+
+  /** The schema's validator, compiled on first use and kept. */
+  private validator(schema: Schema): ValidateFunction {
+    let validate = this.validators.get(schema);
+    if (validate === undefined) {
+      validate = this.ajv.compile(schema);
+      this.validators.set(schema, validate);
+    }
+    return validate;
+  }
+
+  /** The problems of `value` against `schema`, each prefixed with where it is (`body.items[0].quantity`). */
+  private check(schema: Schema, value: unknown, at: string): string[] {
+    const validate = this.validator(schema);
+    if (validate(value)) return [];
+    // Each branch of a oneOf reports its own problems, which may read alike.
+    return [...new Set((validate.errors ?? []).map((error) => describe(error, at)))];
+  }
+}
+
+/** An ajv error as `<where>: <problem>`, where is `at` and then ajv's instancePath written as a JS path. */
+function describe(error: ErrorObject, at: string): string {
+  const where =
+    at +
+    error.instancePath
+      .split("/")
+      .slice(1)
+      .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"))
+      // Digits are array indexes: no object of the contract has numbers for keys.
+      .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`))
+      .join("");
+  // ajv reports a missing or extra property at its object, naming it in params: put it in the path.
+  // `minimum` keeps the API's wording of the bound ("must be at least 1", not "must be >= 1").
+  switch (error.keyword) {
+    case "required":
+      return `${where}.${error.params.missingProperty}: is required`;
+    case "additionalProperties":
+      return `${where}.${error.params.additionalProperty}: is not in the contract`;
+    case "minimum":
+      return `${where}: must be at least ${error.params.limit}`;
+    default:
+      return `${where}: ${error.message}`;
   }
 }
 

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import SwaggerParser from "@apidevtools/swagger-parser";
 import { parse } from "yaml";
 import { Route, routes } from "../../components/routes";
-import { Contract, contractFile, OpenApiDocument } from "../../local/api/contract";
+import { Contract, contractFile, OpenApiDocument, Schema } from "../../local/api/contract";
 import { matchRoute } from "../../local/api/routeMatcher";
 import type { RecordedRequest } from "../../local/api/server";
-import type { Schema } from "../../local/api/schema";
 import { apiGatewayTasks } from "../../local/definitionStates";
 import { routeOperationFor } from "../../local/faultTargets";
 import { dev, oneItemOrder, run, sampleOrder } from "./harness";
@@ -29,6 +29,11 @@ function checkAgainstContract(request: RecordedRequest): string[] {
 }
 
 describe("the order API contract (api/order-api.openapi.yaml)", () => {
+  it("is a valid OpenAPI 3.0 document", async () => {
+    const validated = await SwaggerParser.validate(contractFile);
+    assert.match((validated as { openapi?: string }).openapi ?? "", /^3\.0\./);
+  });
+
   it("documents every route of the table with its method, named by its operation", () => {
     for (const route of routeList) {
       assert.equal(contract.operation(route)?.operationId, route.operation, `${route.method} ${route.path}`);
