@@ -108,7 +108,9 @@ describe("npm start", () => {
       );
       assert.ok(shown.includes("    ✓ ProductCatalog.GetProduct [item 0]  N ms"));
       assert.ok(
-        shown.some((line) => /^    ✗ Pricing\.GetPrices \[item 0\]  ApiGateway\.503 \{"message"/.test(line)),
+        shown.some((line) =>
+          /^ {4}✗ Pricing\.GetPrices \[item 0\] {2}ApiGateway\.503 \{"message"/.test(line),
+        ),
       );
     });
 

@@ -12,6 +12,7 @@ const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
 export { UnknownValueError };
 
 /** How the engine sends a string that is unknown during preview (the SDK's `unknownStringValue`). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the value is missing from proxy.d.ts
 export const UNKNOWN_STRING: string = (require("@pulumi/policy/proxy") as { unknownStringValue: string })
   .unknownStringValue;
 

@@ -37,6 +37,8 @@ export async function runProgram(stack: string, config: Record<string, string>):
   delete require.cache[program];
   let exports: Record<string, pulumi.Output<unknown>>;
   try {
+    // require, not import: the program must run afresh on every call, after its cache entry is dropped.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     exports = require(program);
   } catch (error) {
     await settle();
