@@ -23,6 +23,12 @@ const kinds: { readonly [K in SettingName]: Kind } = {
 
 const key = (name: string): string => `${configNamespace}:${name}`;
 
+/**
+ * Optional keys that Pulumi.yaml gives an empty default: Pulumi requires every stack to set a
+ * declared key that has no default, so "" is how these say "not set".
+ */
+const emptyMeansUnset = new Set(["apiRegion", "logKmsKeyArn"]);
+
 function parse(kind: Kind, raw: string): string | number | boolean | undefined {
   switch (kind) {
     case "string":
@@ -38,7 +44,11 @@ function parse(kind: Kind, raw: string): string | number | boolean | undefined {
  * Reads and checks the stack's config. `read` returns a key's raw value, as `pulumi.Config#get`
  * does, so this stays a pure function that tests call with a plain object.
  */
-export function loadStackConfig(read: (name: string) => string | undefined): StackConfig {
+export function loadStackConfig(readRaw: (name: string) => string | undefined): StackConfig {
+  const read = (name: string) => {
+    const raw = readRaw(name);
+    return raw === "" && emptyMeansUnset.has(name) ? undefined : raw;
+  };
   const given: Record<string, unknown> = {};
   const typeProblems: string[] = [];
   for (const name of Object.keys(kinds) as SettingName[]) {

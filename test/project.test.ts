@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { defaults } from "../components/settings";
 import { configNamespace } from "../components/stackConfig";
@@ -31,6 +31,18 @@ describe("Pulumi.yaml", () => {
     ]);
     for (const [key, schema] of Object.entries<{ description?: string }>(project.config)) {
       assert.ok(schema.description, `${key} has a description`);
+    }
+  });
+
+  it("leaves only apiId and stage without a default, and every stack file sets both", () => {
+    // Pulumi refuses to run a stack that does not set a declared key without a default.
+    const required = Object.entries<{ default?: unknown }>(project.config)
+      .filter(([, schema]) => schema.default === undefined)
+      .map(([key]) => key);
+    assert.deepEqual(required, ["apiId", "stage"]);
+    for (const file of readdirSync(".").filter((name) => /^Pulumi\.[^.]+\.yaml$/.test(name))) {
+      const config = parse(readFileSync(file, "utf8")).config;
+      for (const key of required) assert.ok(config[`${configNamespace}:${key}`], `${file} sets ${key}`);
     }
   });
 

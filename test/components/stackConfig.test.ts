@@ -71,6 +71,20 @@ describe("the stack config", () => {
     );
   });
 
+  it("takes the empty default of apiRegion and logKmsKeyArn as not set", () => {
+    const { settings, logKmsKeyArn } = loadStackConfig(
+      from({ apiId: "a1", stage: "s", apiRegion: "", logKmsKeyArn: "" }),
+    );
+    assert.deepEqual([settings.apiRegion, logKmsKeyArn], [undefined, undefined]);
+  });
+
+  it("rejects an empty apiId rather than taking it as not set", () => {
+    assert.throws(
+      () => loadStackConfig(from({ apiId: "", stage: "s" })),
+      /apiId must be an API Gateway API id/,
+    );
+  });
+
   it("requires apiId", () => {
     assert.throws(() => loadStackConfig(from({ stage: "s" })), /order-processing-workflow:apiId is required/);
   });

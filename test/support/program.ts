@@ -7,11 +7,17 @@ import { installMocks, Registration, settle } from "./mocks";
 const root = join(__dirname, "..", "..");
 const program = require.resolve(join(root, "index.ts"));
 
-/** A stack file's config as the engine hands it to the program: every value a string. */
+/**
+ * The config the engine hands the program for a stack: Pulumi.yaml's defaults under the project's
+ * namespace, overridden by the stack file, every value a string.
+ */
 export function stackConfig(stack: string): Record<string, string> {
-  const config: Record<string, unknown> = parse(
-    readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8"),
-  ).config;
+  const read = (file: string) => parse(readFileSync(join(root, file), "utf8"));
+  const project = read("Pulumi.yaml");
+  const defaults = Object.entries<{ default?: unknown }>(project.config)
+    .filter(([, schema]) => schema.default !== undefined)
+    .map(([key, schema]) => [`${project.name}:${key}`, schema.default]);
+  const config = { ...Object.fromEntries(defaults), ...read(`Pulumi.${stack}.yaml`).config };
   return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, String(value)]));
 }
 
