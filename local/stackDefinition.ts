@@ -14,18 +14,29 @@ export interface StackDefinition {
 }
 
 /**
+ * The config the Pulumi engine hands the program for a stack: Pulumi.yaml's defaults under the
+ * project's namespace, overridden by `Pulumi.<stack>.yaml`, every value a string.
+ */
+export function stackFileConfig(stack: string, projectDir = process.cwd()): Record<string, string> {
+  const read = (file: string) => parse(readFileSync(join(projectDir, file), "utf8")) ?? {};
+  const project = read("Pulumi.yaml");
+  const defaults = Object.entries<{ default?: unknown }>(project.config ?? {})
+    .filter(([, schema]) => schema.default !== undefined)
+    .map(([key, schema]) => [`${project.name}:${key}`, schema.default]);
+  const config = { ...Object.fromEntries(defaults), ...read(`Pulumi.${stack}.yaml`).config };
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, String(value)]));
+}
+
+/**
  * The definition a stack deploys, from its `Pulumi.<stack>.yaml` and the same builder and config
  * checks as the program, with no Pulumi engine or cloud access.
  */
 export function loadStackDefinition(stack: string, projectDir = process.cwd()): StackDefinition {
-  const file = join(projectDir, `Pulumi.${stack}.yaml`);
-  const config: Record<string, unknown> = parse(readFileSync(file, "utf8"))?.config ?? {};
-  const raw = (key: string): string | undefined =>
-    config[key] === undefined ? undefined : String(config[key]);
-  const { settings } = loadStackConfig((key) => raw(`${configNamespace}:${key}`));
-  const apiRegion = settings.apiRegion ?? raw("aws:region");
+  const config = stackFileConfig(stack, projectDir);
+  const { settings } = loadStackConfig((key) => config[`${configNamespace}:${key}`]);
+  const apiRegion = settings.apiRegion ?? config["aws:region"];
   if (apiRegion === undefined) {
-    throw new Error(`${file} sets neither ${configNamespace}:apiRegion nor aws:region`);
+    throw new Error(`Pulumi.${stack}.yaml sets neither ${configNamespace}:apiRegion nor aws:region`);
   }
   const definitionSettings: DefinitionSettings = {
     endpoint: `${settings.apiId}.execute-api.${apiRegion}.amazonaws.com`,

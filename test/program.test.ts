@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { valueOf } from "./support/mocks";
-import { ProgramFailed, runProgram, stackConfig } from "./support/program";
+import { stackFileConfig } from "../local/stackDefinition";
+import { ProgramFailed, runProgram } from "./support/program";
 
 describe("the Pulumi program", () => {
   for (const stack of ["dev", "prod"]) {
     it(`deploys one workflow for the ${stack} stack with its config`, async () => {
-      const { registrations } = await runProgram(stack, stackConfig(stack));
+      const { registrations } = await runProgram(stack, stackFileConfig(stack));
       const stateMachines = registrations.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine");
       assert.equal(stateMachines.length, 1);
       assert.equal(stateMachines[0].name, `orders-${stack}`);
@@ -17,7 +18,7 @@ describe("the Pulumi program", () => {
   }
 
   it("exports the state machine ARN and name, the role ARN, the log group and a console link", async () => {
-    const { exports, registrations } = await runProgram("dev", stackConfig("dev"));
+    const { exports, registrations } = await runProgram("dev", stackFileConfig("dev"));
     const stateMachine = registrations.find((r) => r.type === "aws:sfn/stateMachine:StateMachine")!;
     assert.deepEqual(Object.keys(exports).sort(), [
       "consoleUrl",
@@ -34,13 +35,13 @@ describe("the Pulumi program", () => {
   });
 
   it("tags its resources with the project and stack", async () => {
-    const { registrations } = await runProgram("prod", stackConfig("prod"));
+    const { registrations } = await runProgram("prod", stackFileConfig("prod"));
     const logGroup = registrations.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!;
     assert.deepEqual(logGroup.inputs.tags, { project: "order-processing-workflow", stack: "prod" });
   });
 
   it("stops on bad config with the key and value, registering nothing", async () => {
-    const config = { ...stackConfig("dev"), "order-processing-workflow:logRetentionDays": "10" };
+    const config = { ...stackFileConfig("dev"), "order-processing-workflow:logRetentionDays": "10" };
     await assert.rejects(
       runProgram("dev", config),
       (error: unknown) =>

@@ -1,6 +1,6 @@
 // Reading Amazon States Language definitions written by any team: every field is checked before use, and
 // anything unexpected is skipped rather than thrown on.
-import { describeJsonValue, isJsonObject, JsonObject, parseJson } from "./json";
+import { describeJsonValue, isJsonObject, JsonObject, parseJsonObject } from "./json";
 
 /** A definition that parsed into a JSON object with a `States` object. */
 export interface StateMachineDefinition extends JsonObject {
@@ -33,14 +33,11 @@ interface StatesContainer {
  * an object (aws-native `definition`).
  */
 export function parseDefinition(raw: unknown): ParsedDefinition {
-  const parsed = parseJson(raw);
+  const parsed = parseJsonObject(raw);
   if (!parsed.ok) {
     return parsed;
   }
   const value = parsed.value;
-  if (!isJsonObject(value)) {
-    return { ok: false, problem: `it is ${describeJsonValue(value)}` };
-  }
   if (!isJsonObject(value.States)) {
     return { ok: false, problem: `its States is ${describeJsonValue(value.States)}` };
   }

@@ -1,6 +1,6 @@
 // Reading IAM policy documents written by any team: Statement, Action and Resource may each be a single value
 // or an array, and nothing else about the shape is trusted.
-import { describeJsonValue, isJsonObject, JsonObject, parseJson } from "./json";
+import { describeJsonValue, isJsonObject, JsonObject, parseJsonObject } from "./json";
 
 /** A statement with the words that name it in a message: `Statement "Sid"`, or `Statement [index]`. */
 export interface NamedStatement {
@@ -13,14 +13,11 @@ export type ParsedPolicyDocument =
 
 /** Parses a policy document given as a JSON string or as an object (the aws SDK accepts both). */
 export function parsePolicyDocument(raw: unknown): ParsedPolicyDocument {
-  const parsed = parseJson(raw);
+  const parsed = parseJsonObject(raw);
   if (!parsed.ok) {
     return parsed;
   }
   const document = parsed.value;
-  if (!isJsonObject(document)) {
-    return { ok: false, problem: `it is ${describeJsonValue(document)}` };
-  }
   const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
   if (!statements.some(isJsonObject)) {
     return { ok: false, problem: `its Statement is ${describeJsonValue(document.Statement)}` };

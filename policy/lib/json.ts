@@ -29,3 +29,13 @@ export function parseJson(raw: unknown): { ok: true; value: unknown } | { ok: fa
     return { ok: false, problem: `it is not valid JSON (${(err as Error).message})` };
   }
 }
+
+/** Parses a JSON string or takes a parsed value, and requires a JSON object. */
+export function parseJsonObject(
+  raw: unknown,
+): { ok: true; value: JsonObject } | { ok: false; problem: string } {
+  const parsed = parseJson(raw);
+  if (!parsed.ok) return parsed;
+  if (!isJsonObject(parsed.value)) return { ok: false, problem: `it is ${describeJsonValue(parsed.value)}` };
+  return { ok: true, value: parsed.value };
+}

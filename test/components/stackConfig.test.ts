@@ -1,21 +1,14 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
-import { loadStackConfig } from "../../components/stackConfig";
+import { configNamespace, loadStackConfig } from "../../components/stackConfig";
+import { stackFileConfig } from "../../local/stackDefinition";
 
-const ns = "order-processing-workflow";
 const from = (values: Record<string, string>) => (key: string) => values[key];
-const stackFile = (stack: string): Record<string, unknown> =>
-  parse(readFileSync(`Pulumi.${stack}.yaml`, "utf8")).config;
-const fromStackFile = (stack: string) => (key: string) => {
-  const value = stackFile(stack)[`${ns}:${key}`];
-  return value === undefined ? undefined : String(value);
-};
+const fromStackFile = (stack: string) => (key: string) => stackFileConfig(stack)[`${configNamespace}:${key}`];
 
 describe("the stack config", () => {
   it("of dev calls MyApiId and logs everything with execution data", () => {
     const { settings } = loadStackConfig(fromStackFile("dev"));
-    assert.equal(stackFile("dev")["aws:region"], "us-east-1");
+    assert.equal(stackFileConfig("dev")["aws:region"], "us-east-1");
     assert.deepEqual(
       [settings.apiId, settings.stage, settings.logLevel, settings.includeExecutionData],
       ["MyApiId", "dev", "ALL", true],

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { policies } from "../../policy/policies";
 import { stepfunctionsTaskRetryAndCatch } from "../../policy/policies/stepfunctions-task-retry-and-catch";
 import { Registration } from "../support/mocks";
-import { runProgram, stackConfig } from "../support/program";
+import { stackFileConfig } from "../../local/stackDefinition";
+import { runProgram } from "../support/program";
 import { validate } from "./harness";
 
 async function violations(registrations: readonly Registration[]): Promise<string[]> {
@@ -21,14 +22,14 @@ async function violations(registrations: readonly Registration[]): Promise<strin
 describe("the policy pack on the program's resources", () => {
   for (const stack of ["dev", "prod"]) {
     it(`passes every resource of the ${stack} stack`, async () => {
-      const { registrations } = await runProgram(stack, stackConfig(stack));
+      const { registrations } = await runProgram(stack, stackFileConfig(stack));
       assert.equal(registrations.filter((r) => r.type.startsWith("aws:")).length, 4);
       assert.deepEqual(await violations(registrations), []);
     });
   }
 
   it("fails the same state machine once a nested Task loses its Catch, naming that state", async () => {
-    const { registrations } = await runProgram("dev", stackConfig("dev"));
+    const { registrations } = await runProgram("dev", stackFileConfig("dev"));
     const stateMachine = registrations.find((r) => r.type === "aws:sfn/stateMachine:StateMachine")!;
     const definition = JSON.parse(stateMachine.inputs.definition);
     const map = definition.States["For Each Product In Cart"];

@@ -1,25 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { installMocks, Registration, settle } from "./mocks";
 
 const root = join(__dirname, "..", "..");
 const program = require.resolve(join(root, "index.ts"));
-
-/**
- * The config the engine hands the program for a stack: Pulumi.yaml's defaults under the project's
- * namespace, overridden by the stack file, every value a string.
- */
-export function stackConfig(stack: string): Record<string, string> {
-  const read = (file: string) => parse(readFileSync(join(root, file), "utf8"));
-  const project = read("Pulumi.yaml");
-  const defaults = Object.entries<{ default?: unknown }>(project.config)
-    .filter(([, schema]) => schema.default !== undefined)
-    .map(([key, schema]) => [`${project.name}:${key}`, schema.default]);
-  const config = { ...Object.fromEntries(defaults), ...read(`Pulumi.${stack}.yaml`).config };
-  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, String(value)]));
-}
 
 export interface ProgramRun {
   readonly registrations: Registration[];
