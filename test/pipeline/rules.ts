@@ -44,7 +44,7 @@ export function secretsInPullRequestJobs(w: Workflow): string[] {
     });
 }
 
-/** `pull_request_target` runs with the base repository's secrets and write token: never for this pipeline. */
+/** `pull_request_target` and `workflow_run` run with the base repository's secrets and write token: never here. */
 export function privilegedPullRequestTriggers(w: Workflow): string[] {
   return eventsOf(w).filter((event) => event === "pull_request_target" || event === "workflow_run");
 }
@@ -164,6 +164,17 @@ export function expressionsInScripts(w: Workflow): string[] {
       .filter((step) => /\$\{\{/.test(step.run ?? ""))
       .map((step) => `${id}: ${step.name ?? step.run}`),
   );
+}
+
+/**
+ * Jobs that can request OIDC tokens without a `timeout-minutes` of at most `limit`: GitHub lets any step of such a job
+ * mint fresh ID tokens for as long as the job runs, six hours by default.
+ */
+export function unboundedTokenJobs(w: Workflow, limit: number): string[] {
+  return Object.entries(w.jobs)
+    .filter(([, job]) => typeof job.permissions === "object" && job.permissions["id-token"] === "write")
+    .filter(([, job]) => !(typeof job["timeout-minutes"] === "number" && job["timeout-minutes"] <= limit))
+    .map(([id, job]) => `${id}: timeout-minutes ${job["timeout-minutes"] ?? "unset"}`);
 }
 
 /** Checkouts that leave the job's token in .git/config for every later step to read. */

@@ -15,6 +15,7 @@ import {
   pulumiTokenRequests,
   secretsInPullRequestJobs,
   stackCreatingSteps,
+  unboundedTokenJobs,
   unpinnedActions,
   verifiedPins,
 } from "./rules";
@@ -295,6 +296,18 @@ describe("pipeline trust", () => {
         "workflow: permissions must be {}",
         "test: no known permissions for someone/else@0000000000000000000000000000000000000000",
       ]);
+    });
+
+    for (const { file, workflow: w } of workflowFiles) {
+      it(`${file}: stops every job that can mint OIDC tokens within an hour`, () => {
+        assert.deepEqual(unboundedTokenJobs(w, 60), []);
+      });
+    }
+
+    it("catches a preview job left to the six-hour default", () => {
+      const w = copyOf("preview.yml");
+      delete w.jobs.preview["timeout-minutes"];
+      assert.deepEqual(unboundedTokenJobs(w, 60), ["preview: timeout-minutes unset"]);
     });
 
     for (const { file, workflow: w } of workflowFiles) {

@@ -32,6 +32,7 @@ export interface Job {
   strategy?: { matrix?: Record<string, unknown>; "fail-fast"?: boolean };
   env?: Record<string, string>;
   secrets?: unknown;
+  "timeout-minutes"?: number;
   steps?: Step[];
 }
 
