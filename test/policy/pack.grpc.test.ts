@@ -22,13 +22,14 @@ import {
   EnforcementLevel,
   PolicyConfig,
 } from "@pulumi/pulumi/proto/analyzer_pb";
-import { definition, orderWorkflow, taskWithout } from "./fixtures";
+import { definition, orderWorkflow, task, taskWithout } from "./fixtures";
 import { UNKNOWN_STRING } from "./harness";
 
 const PACK_DIR = join(__dirname, "..", "..", "policy");
 /** run-policy-pack discards the engine address; the pack never calls the engine. */
 const ENGINE_ADDRESS = "127.0.0.1:0";
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const NATIVE_STATE_MACHINE = "aws-native:stepfunctions:StateMachine";
 const URN = `urn:pulumi:dev::order-processing-workflow::${STATE_MACHINE}::orders`;
 
 interface Diagnostic {
@@ -93,6 +94,10 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
     const response = await call<AnalyzeResponse>((done) =>
       client.analyze(stateMachineRequest(definitionValue), done),
     );
+    return diagnosticsOf(response);
+  }
+
+  function diagnosticsOf(response: AnalyzeResponse): Diagnostic[] {
     return response.getDiagnosticsList().map((d: AnalyzeDiagnostic) => ({
       policyName: d.getPolicyname(),
       message: d.getMessage(),
@@ -135,7 +140,12 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
     const defaults = Object.fromEntries(
       Object.entries(properties).map(([key, schema]) => [key, (schema as { default?: unknown }).default]),
     );
-    assert.deepStrictEqual(defaults, { requireCatchAll: true, maxRetryAttempts: 10, exemptStates: [] });
+    assert.deepStrictEqual(defaults, {
+      requireCatchAll: true,
+      maxRetryAttempts: 10,
+      maxRetryWaitSeconds: 300,
+      exemptStates: [],
+    });
   });
 
   it("reports nothing for a compliant state machine", async () => {
@@ -154,6 +164,39 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
         urn: "",
       },
     ]);
+  });
+
+  it("reports a Task named __proto__, sent in a protobuf Struct, through the reference to it", async () => {
+    // An aws-native state machine's `definition` is an object, so it crosses as a Struct, where the Task keyed
+    // "__proto__" (no Retry, no Catch) does not survive; "Get Order"'s Next still names it.
+    const definitionObject = JSON.parse(
+      '{"StartAt":"Get Order","States":{' +
+        `"Get Order":${JSON.stringify(task({ Next: "__proto__", End: undefined }))},` +
+        '"__proto__":{"Type":"Task","Resource":"arn:aws:states:::apigateway:invoke","End":true},' +
+        '"Order Failed":{"Type":"Fail"}}}',
+    );
+    const request = new AnalyzeRequest()
+      .setUrn(URN.replace(STATE_MACHINE, NATIVE_STATE_MACHINE))
+      .setType(NATIVE_STATE_MACHINE)
+      .setName("orders")
+      .setProperties(
+        Struct.fromJavaScript({ roleArn: "arn:aws:iam::123456789012:role/r", definition: definitionObject }),
+      )
+      .setOptions(new AnalyzerResourceOptions());
+    const diagnostics = await diagnosticsOf(
+      await call<AnalyzeResponse>((done) => client.analyze(request, done)),
+    );
+    assert.deepStrictEqual(
+      diagnostics
+        .filter((d) => d.policyName === "stepfunctions-task-retry-and-catch")
+        .map((d) => [d.enforcementLevel, d.message.split("\n")[1]]),
+      [
+        [
+          EnforcementLevel.MANDATORY,
+          'Next of state "Get Order" must name a state of the same States object that the pack can see, but no state "__proto__" is there: AWS rejects such a definition, and a state the pack cannot see cannot be checked.',
+        ],
+      ],
+    );
   });
 
   it("reports a definition unknown during preview as an advisory that the policy could not run", async () => {
