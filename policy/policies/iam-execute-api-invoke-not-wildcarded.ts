@@ -1,6 +1,6 @@
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { knownManagedPolicy } from "../lib/aws-managed-policies";
-import { allowsAction, hasWildcard, matchesWildcard, parsePolicyDocument, stringList } from "../lib/iam";
+import { allowsAction, hasWildcard, mayMatchServiceArn, parsePolicyDocument, stringList } from "../lib/iam";
 import { permissionSources } from "../lib/iam-resources";
 import { joinClauses } from "../lib/text";
 
@@ -64,14 +64,10 @@ function checkDocument(source: string, document: unknown, reportViolation: Repor
  * wildcard in a segment also opens every segment after it that the pattern does not spell out.
  */
 function wildcardedSegments(resource: string): string[] {
+  if (!mayMatchServiceArn(resource, "execute-api")) return [];
   const parts = resource.split(":");
-  // arn:partition:service:region:account. Only "arn" and the service decide whether the pattern can match an
-  // execute-api ARN at all; a wildcard in the pattern's last part matches the whole rest of such an ARN.
-  for (let i = 0; i < Math.min(parts.length, 5); i++) {
-    const expected = i === 0 ? "arn" : i === 2 ? "execute-api" : undefined;
-    if (expected !== undefined && !matchesWildcard(parts[i], expected)) return [];
-    if (i === parts.length - 1) return hasWildcard(parts[i]) ? NAMED_SEGMENTS : [];
-  }
+  // A wildcard in a pattern's part before the API's matches the whole rest of an execute-api ARN.
+  if (parts.length <= 5) return hasWildcard(parts[parts.length - 1]) ? NAMED_SEGMENTS : [];
   const segments = parts.slice(5).join(":").split("/");
   const open: string[] = [];
   NAMED_SEGMENTS.forEach((label, index) => {

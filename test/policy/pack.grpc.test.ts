@@ -16,6 +16,9 @@ import {
   AnalyzeDiagnostic,
   AnalyzeRequest,
   AnalyzeResponse,
+  AnalyzerPropertyDependencies,
+  AnalyzerResource,
+  AnalyzeStackRequest,
   AnalyzerInfo,
   AnalyzerResourceOptions,
   ConfigureAnalyzerRequest,
@@ -24,6 +27,8 @@ import {
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import { definition, orderWorkflow, task, taskWithout } from "./fixtures";
 import { UNKNOWN_STRING } from "./harness";
+import { StackResource, urnOf } from "./stack-harness";
+import { API, granted, orderStack, previewStack } from "./stack-fixtures";
 
 const PACK_DIR = join(__dirname, "..", "..", "policy");
 /** run-policy-pack discards the engine address; the pack never calls the engine. */
@@ -117,7 +122,7 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
     pack?.kill();
   });
 
-  it("serves the pack by name and version with its four policies at their default enforcement levels", async () => {
+  it("serves the pack by name and version with its policies at their default enforcement levels", async () => {
     const info = await call<AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
     assert.strictEqual(info.getName(), "order-workflow-policies");
     assert.strictEqual(info.getVersion(), "0.1.0");
@@ -129,6 +134,8 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
         "stepfunctions-logging-enabled": EnforcementLevel.ADVISORY,
         "iam-execute-api-invoke-not-wildcarded": EnforcementLevel.MANDATORY,
         "cloudwatch-log-group-retention": EnforcementLevel.MANDATORY,
+        "stepfunctions-role-matches-api-calls": EnforcementLevel.MANDATORY,
+        "stepfunctions-role-matches-api-calls-unverified": EnforcementLevel.ADVISORY,
       },
     );
   });
@@ -208,6 +215,83 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
       diagnostic.message,
       /can't run policy 'stepfunctions-task-retry-and-catch'.* during preview/,
     );
+  });
+
+  describe("AnalyzeStack, as the engine calls it once every resource is registered", () => {
+    /** The stack as the engine sends it: properties in Structs, property dependencies as URNs. */
+    function stackRequest(stack: StackResource[]): AnalyzeStackRequest {
+      const request = new AnalyzeStackRequest();
+      for (const { type, name, props, propertyDependencies = {} } of stack) {
+        const resource = new AnalyzerResource()
+          .setType(type)
+          .setName(name)
+          .setUrn(urnOf(type, name))
+          .setProperties(Struct.fromJavaScript(props as never))
+          .setOptions(new AnalyzerResourceOptions());
+        for (const [property, names] of Object.entries(propertyDependencies)) {
+          const urns = names.map((dependency) =>
+            urnOf(stack.find((r) => r.name === dependency)!.type, dependency),
+          );
+          urns.forEach((urn) => resource.addDependencies(urn));
+          resource
+            .getPropertydependenciesMap()
+            .set(property, new AnalyzerPropertyDependencies().setUrnsList(urns));
+        }
+        request.addResources(resource);
+      }
+      return request;
+    }
+
+    async function analyzeStack(stack: StackResource[]): Promise<Diagnostic[]> {
+      return diagnosticsOf(
+        await call<AnalyzeResponse>((done) => client.analyzeStack(stackRequest(stack), done)),
+      );
+    }
+
+    it("passes this repo's stack during preview, linking the role through property dependencies", async () => {
+      assert.deepStrictEqual(await analyzeStack(previewStack()), []);
+    });
+
+    it("names a removed grant and an added grant, each on its resource, as mandatory violations", async () => {
+      const resources = [...granted.filter((arn) => !arn.endsWith("/GET/taxes")), `${API}/DELETE/carts/*`];
+      const diagnostics = await analyzeStack(orderStack({ resources }));
+      assert.deepStrictEqual(
+        diagnostics.map((d) => [
+          d.policyName,
+          d.enforcementLevel,
+          d.urn.split("::").pop(),
+          d.message.split("\n")[1],
+        ]),
+        [
+          [
+            "stepfunctions-role-matches-api-calls",
+            EnforcementLevel.MANDATORY,
+            "orders",
+            `Role orders-role must allow execute-api:Invoke on ${API}/GET/taxes, which state "Tax.GetTaxes" of state machine orders calls; without it the call fails with 403 at run time.`,
+          ],
+          [
+            "stepfunctions-role-matches-api-calls",
+            EnforcementLevel.MANDATORY,
+            "orders-execution",
+            `Statement "InvokeOrderApiRoutes" of orders-execution must not allow execute-api:Invoke on ${API}/DELETE/carts/* to role orders-role: no API Gateway call of state machine orders uses it.`,
+          ],
+        ],
+      );
+    });
+
+    it("reports a role outside the stack as an advisory that it cannot be verified", async () => {
+      const diagnostics = await analyzeStack(
+        orderStack({ roleArn: "arn:aws:iam::123456789012:role/shared" }),
+      );
+      assert.deepStrictEqual(
+        diagnostics.map((d) => [d.policyName, d.enforcementLevel]),
+        [["stepfunctions-role-matches-api-calls-unverified", EnforcementLevel.ADVISORY]],
+      );
+      assert.match(
+        diagnostics[0].message,
+        /its role arn:aws:iam::123456789012:role\/shared is not in this stack/,
+      );
+    });
   });
 
   // Last, because the config stays set for the rest of the pack's life.
