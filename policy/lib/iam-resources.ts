@@ -118,8 +118,13 @@ export function permissionSources(type: string, props: JsonObject): PermissionSo
   if (shape.inline !== undefined) {
     const { property, name, document } = shape.inline;
     const entries: unknown = props[property];
+    if (entries !== undefined && !Array.isArray(entries)) {
+      // Not a list: unknown during preview (read raw), or not what the provider accepts. Either way the
+      // readers of the document say so.
+      sources.push({ source: `${property}`, document: entries });
+    }
     (Array.isArray(entries) ? entries : []).forEach((entry: unknown, index) => {
-      const value = isJsonObject(entry) ? entry[document] : undefined;
+      const value = isJsonObject(entry) ? entry[document] : entry;
       // An entry without a document, `inlinePolicies: [{}]`, is the aws provider's documented way to say
       // "no inline policies" (it removes any the role has), not an unreadable policy.
       if (isJsonObject(entry) && (value === undefined || value === "")) return;

@@ -114,6 +114,16 @@ describe("stepfunctions-role-matches-api-calls", () => {
       );
     });
 
+    it("turns a missing grant into an advisory when a role's inline policies are unknown", async () => {
+      const stack = orderStack({ resources: [] });
+      stack[0].props.inlinePolicies = UNKNOWN_STRING;
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.match(
+        (await advisories(stack))[0],
+        /cannot read all that reaches the role: the policy of inlinePolicies of orders-role, which is unknown during preview\.$/,
+      );
+    });
+
     it("reports a definition unknown during preview as unverified, not as a violation", async () => {
       const stack = orderStack();
       stack[2].props.definition = UNKNOWN_STRING;
@@ -161,6 +171,70 @@ describe("stepfunctions-role-matches-api-calls", () => {
       },
     ];
     const stack = [...orderStack(), ...eventsRole];
+    assert.deepStrictEqual(await messages(stack), []);
+    assert.deepStrictEqual(await advisories(stack), []);
+  });
+
+  it("checks an Express child started by the parent against its own role, and the parent's grants alone", async () => {
+    const [role, rolePolicy, parent] = orderStack();
+    const startChild = {
+      Type: "Task",
+      Resource: "arn:aws:states:::states:startExecution.sync:2",
+      Parameters: {
+        StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:child",
+        "Input.$": "$",
+      },
+      End: true,
+    };
+    const parentDefinition = JSON.parse(parent.props.definition as string);
+    parentDefinition.States["Start Child"] = startChild;
+    const childRoleArn = "arn:aws:iam::123456789012:role/child-role-1";
+    const child: StackResource[] = [
+      { type: ROLE, name: "child-role", props: { name: "child-role-1", arn: childRoleArn } },
+      {
+        type: ROLE_POLICY,
+        name: "child-execution",
+        props: { role: "child-role-1", policy: invokeDocument([`${API}/GET/taxes`]) },
+        propertyDependencies: { role: ["child-role"] },
+      },
+      {
+        type: "aws:sfn/stateMachine:StateMachine",
+        name: "child",
+        props: {
+          type: "EXPRESS",
+          roleArn: childRoleArn,
+          definition: JSON.stringify(
+            definition({
+              "Tax.GetTaxes": task({
+                Parameters: {
+                  ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
+                  Stage: "dev",
+                  Method: "GET",
+                  Path: "taxes",
+                },
+              }),
+            }),
+          ),
+        },
+        propertyDependencies: { roleArn: ["child-role"] },
+      },
+      {
+        type: "aws:cloudwatch/eventRule:EventRule",
+        name: "failed-executions",
+        props: { eventPattern: "{}" },
+      },
+      {
+        type: "aws:cloudwatch/eventTarget:EventTarget",
+        name: "to-api",
+        props: { arn: `${API}/POST/events/receive` },
+      },
+    ];
+    const stack = [
+      role,
+      rolePolicy,
+      { ...parent, props: { ...parent.props, definition: JSON.stringify(parentDefinition) } },
+      ...child,
+    ];
     assert.deepStrictEqual(await messages(stack), []);
     assert.deepStrictEqual(await advisories(stack), []);
   });
