@@ -44,16 +44,19 @@ export function checkStateMachineRoles(
   for (const stateMachine of resources.filter((r) => STATE_MACHINE_TYPES.includes(r.type))) {
     const lookup = roles.roleOf(stateMachine);
     const calls = callsOf(stateMachine);
-    if ("problem" in lookup || "problem" in calls) {
-      const problem = "problem" in lookup ? lookup.problem : (calls as { problem: string }).problem;
+    const problem = "problem" in lookup ? lookup.problem : "problem" in calls ? calls.problem : undefined;
+    if (problem !== undefined) {
       findings.unverified.push({
         urn: stateMachine.urn,
         message: `${subject(stateMachine)}: ${problem}, so the pack cannot verify that its role allows exactly the API Gateway calls it makes.`,
       });
-      if ("role" in lookup) unreadableDefinitions.add(lookup.role);
-      if ("problem" in lookup) continue;
     }
-    if (!("role" in lookup) || "problem" in calls) continue;
+    if (!("role" in lookup)) continue;
+    if ("problem" in calls) {
+      // Its calls are unknown, so no grant of its role can be shown unused.
+      unreadableDefinitions.add(lookup.role);
+      continue;
+    }
     const list = byRole.get(lookup.role) ?? [];
     list.push({ stateMachine, ...calls });
     byRole.set(lookup.role, list);

@@ -259,6 +259,17 @@ describe("stepfunctions-role-matches-api-calls", () => {
     assert.deepStrictEqual(await messages([role, rolePolicy, stateMachine, second]), []);
   });
 
+  it("judges no grant unused while another state machine of the same role has a definition it cannot read", async () => {
+    const [role, rolePolicy, stateMachine] = orderStack({ resources: [...granted, `${API}/GET/health`] });
+    const unknown = {
+      ...stateMachine,
+      name: "health",
+      props: { ...stateMachine.props, definition: UNKNOWN_STRING },
+    };
+    assert.deepStrictEqual(await messages([role, rolePolicy, stateMachine, unknown]), []);
+    assert.strictEqual((await advisories([role, rolePolicy, stateMachine, unknown])).length, 1);
+  });
+
   describe("grants from every kind of IAM resource", () => {
     const attached = (policyArn: string, propertyDependencies?: Record<string, string[]>): StackResource => ({
       type: ATTACHMENT,
