@@ -32,10 +32,11 @@ export interface RoleGrants {
 
 export type RoleLookup = { role: PolicyResource } | { problem: string };
 
-const POLICY_TYPES: Readonly<Record<string, string>> = {
-  "aws:iam/policy:Policy": "arn",
-  "aws-native:iam:ManagedPolicy": "policyArn",
-};
+/** Customer managed policy types, with the property holding the ARN that attachments name. */
+const POLICY_TYPES: ReadonlyMap<string, string> = new Map([
+  ["aws:iam/policy:Policy", "arn"],
+  ["aws-native:iam:ManagedPolicy", "policyArn"],
+]);
 
 /** Indexes a stack's roles, managed policies and policy attachments once, for lookups in constant time. */
 export class StackRoles {
@@ -59,7 +60,7 @@ export class StackRoles {
             this.roleIds.set(props[key], resource);
         }
       }
-      const arnKey = POLICY_TYPES[resource.type];
+      const arnKey = POLICY_TYPES.get(resource.type);
       if (arnKey !== undefined && typeof props[arnKey] === "string" && !isUnknown(props[arnKey])) {
         this.policyByArn.set(props[arnKey], resource);
       }
@@ -134,7 +135,7 @@ export class StackRoles {
     const policies = defined
       ? [defined]
       : isUnknown(arn)
-        ? this.dependencies(holder, arnProperty(holder.type), Object.keys(POLICY_TYPES))
+        ? this.dependencies(holder, arnProperty(holder.type), [...POLICY_TYPES.keys()])
         : [];
     for (const policy of policies) {
       const document = permissionSources(policy.type, rawProps(policy.props))?.[0];

@@ -177,7 +177,8 @@ function document(next: () => number): unknown {
 const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
 const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p);
 const STATE_MACHINES = ["aws:sfn/stateMachine:StateMachine", "aws-native:stepfunctions:StateMachine"];
-const TYPES = [...STATE_MACHINES, ...PERMISSION_RESOURCE_TYPES];
+// With type tokens that are also names of Object.prototype members, which a lookup table must not resolve.
+const TYPES = [...STATE_MACHINES, ...PERMISSION_RESOURCE_TYPES, "constructor", "__proto__"];
 
 function props(next: () => number): Record<string, unknown> {
   const generated: Record<string, unknown> = {};
