@@ -111,6 +111,21 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
     }));
   }
 
+  /** Analyzes one resource of any type; returns each diagnostic as [policy, level, message without description]. */
+  async function analyzeResource(
+    type: string,
+    properties: Record<string, unknown>,
+  ): Promise<[string, number, string][]> {
+    const request = new AnalyzeRequest()
+      .setUrn(`urn:pulumi:dev::order-processing-workflow::${type}::subject`)
+      .setType(type)
+      .setName("subject")
+      .setProperties(Struct.fromJavaScript(properties as never))
+      .setOptions(new AnalyzerResourceOptions());
+    const response = await call<AnalyzeResponse>((done) => client.analyze(request, done));
+    return diagnosticsOf(response).map((d) => [d.policyName, d.enforcementLevel, d.message.split("\n")[1]]);
+  }
+
   before(async () => {
     const started = await startPack();
     pack = started.pack;
@@ -203,6 +218,57 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
           'Next of state "Get Order" must name a state of the same States object that the pack can see, but no state "__proto__" is there: AWS rejects such a definition, and a state the pack cannot see cannot be checked.',
         ],
       ],
+    );
+  });
+
+  it("reports a Task whose only retrier has MaxAttempts 0", async () => {
+    const retry = [{ ErrorEquals: ["States.ALL"], MaxAttempts: 0 }];
+    const diagnostics = await analyze(definition({ "Get Order": task({ Retry: retry }) }));
+    assert.deepStrictEqual(
+      diagnostics.map((d) => [d.policyName, d.enforcementLevel, d.message.split("\n")[1]]),
+      [
+        [
+          "stepfunctions-task-retry-and-catch",
+          EnforcementLevel.MANDATORY,
+          'State "Get Order" must have a retrier that can retry: MaxAttempts of at least 1 and an ErrorEquals naming an error other than States.DataLimitExceeded and States.Runtime, which Step Functions never retries.',
+        ],
+      ],
+    );
+  });
+
+  it("reports AmazonAPIGatewayInvokeFullAccess attached to a role by a RolePolicyAttachment", async () => {
+    assert.deepStrictEqual(
+      await analyzeResource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {
+        role: "orders-role",
+        policyArn: "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess",
+      }),
+      [
+        [
+          "iam-execute-api-invoke-not-wildcarded",
+          EnforcementLevel.MANDATORY,
+          'Statement [0] of AWS managed policy arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess must allow execute-api:Invoke only on a named API id, stage and method, but "arn:aws:execute-api:*:*:*" leaves the API id, stage and method open.',
+        ],
+      ],
+    );
+  });
+
+  it("reports a wildcard grant of an aws-native role policy, sent as an object", async () => {
+    const policyDocument = {
+      Statement: [{ Sid: "Open", Effect: "Allow", Action: "execute-api:Invoke", Resource: "*" }],
+    };
+    const [[policyName, , message]] = await analyzeResource("aws-native:iam:RolePolicy", {
+      roleName: "orders-role",
+      policyName: "invoke",
+      policyDocument,
+    });
+    assert.strictEqual(policyName, "iam-execute-api-invoke-not-wildcarded");
+    assert.match(message, /^Statement "Open" must allow execute-api:Invoke only on a named API id/);
+  });
+
+  it("passes a role with inlinePolicies: [{}]", async () => {
+    assert.deepStrictEqual(
+      await analyzeResource("aws:iam/role:Role", { assumeRolePolicy: "{}", inlinePolicies: [{}] }),
+      [],
     );
   });
 
