@@ -1,15 +1,22 @@
 // Times the definition walker and the stepfunctions-task-retry-and-catch policy on generated definitions of
-// 10 000 states: one wide (Maps of Parallels of Tasks) and one a single chain nested 500 levels deep.
+// 10 000 states: one wide (Maps of Parallels of Tasks) and one a single chain nested 500 levels deep. Then
+// times the stack policy stepfunctions-role-matches-api-calls on stacks of 250, 500 and 1 000 state machines,
+// each with its own role and role policy, to show that it grows linearly with the stack.
 // Run: node_modules/.bin/node -r ts-node/register/transpile-only scripts/bench-policy.ts
 import { performance } from "node:perf_hooks";
-import { ResourceValidationArgs } from "@pulumi/policy";
+import { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+import { buildDefinition } from "../components/definition";
+import { executionPolicy } from "../components/iam";
 import { parseDefinition, walkStates } from "../policy/lib/asl";
+import { stepfunctionsRoleMatchesApiCalls } from "../policy/policies/stepfunctions-role-matches-api-calls";
 import { stepfunctionsTaskRetryAndCatch } from "../policy/policies/stepfunctions-task-retry-and-catch";
 
 type Json = Record<string, unknown>;
 
 const TARGET_STATES = 10_000;
 const RUNS = 7;
+/** The state every Catch goes to, in each States object, as ASL requires. */
+const FAILED = { Type: "Fail" };
 
 function task(compliant: boolean): Json {
   return {
@@ -29,7 +36,7 @@ function wideDefinition(): Json {
     const branches = Array.from({ length: 4 }, (_, b) => {
       const branch: Json = {};
       for (let t = 0; t < 5; t++) branch[`Task ${m}.${b}.${t}`] = task((m + b + t) % 10 !== 0);
-      return { StartAt: `Task ${m}.${b}.0`, States: branch };
+      return { StartAt: `Task ${m}.${b}.0`, States: { ...branch, Failed: FAILED } };
     });
     const parallel = { Type: "Parallel", Branches: branches, End: true };
     states[`Map ${m}`] = {
@@ -52,7 +59,7 @@ function deepDefinition(): Json {
       level % 2 === 0
         ? { Type: "Map", ItemProcessor: { StartAt: Object.keys(states)[0], States: states }, End: true }
         : { Type: "Parallel", Branches: [{ StartAt: Object.keys(states)[0], States: states }], End: true };
-    states = { [`Level ${level}`]: container };
+    states = { [`Level ${level}`]: container, Failed: FAILED };
     for (let t = 0; t < tasksPerLevel; t++) states[`Task ${level}.${t}`] = task(true);
   }
   return { StartAt: "Level 499", States: states };
@@ -110,5 +117,80 @@ function bench(label: string, definition: Json): void {
   );
 }
 
+/**
+ * A stack of this repo's workflow, `count` times over: a role, its role policy (linked by property
+ * dependency, as during a first preview) and a state machine with this repo's definition. One role in ten
+ * lacks a route and has one extra, so the policy reports two violations for each of them.
+ */
+function stack(count: number): PolicyResource[] {
+  const resources: PolicyResource[] = [];
+  const resource = (type: string, name: string, props: Record<string, unknown>): PolicyResource =>
+    ({
+      type,
+      name,
+      urn: `urn:pulumi:bench::orders::${type}::${name}`,
+      props,
+      dependencies: [],
+      propertyDependencies: {},
+    }) as unknown as PolicyResource;
+  for (let i = 0; i < count; i++) {
+    const apiId = `api${i}`;
+    const scope = { partition: "aws", region: "us-east-1", account: "123456789012", apiId, stage: "prod" };
+    const document = executionPolicy(scope, { tracingEnabled: true });
+    if (i % 10 === 0) {
+      const invoke = document.Statement[0];
+      const routes = (invoke.Resource as string[]).slice(1);
+      (document.Statement as unknown[])[0] = { ...invoke, Resource: [...routes, `${routes[0]}/extra`] };
+    }
+    const role = resource("aws:iam/role:Role", `role-${i}`, {
+      name: `role-${i}`,
+      arn: `arn:aws:iam::123456789012:role/role-${i}`,
+    });
+    const rolePolicy = resource("aws:iam/rolePolicy:RolePolicy", `policy-${i}`, {
+      role: `role-${i}`,
+      policy: JSON.stringify(document),
+    });
+    rolePolicy.propertyDependencies.role = [role];
+    const definition = buildDefinition({
+      endpoint: `${apiId}.execute-api.us-east-1.amazonaws.com`,
+      stage: "prod",
+      mapMaxConcurrency: 5,
+    });
+    const stateMachine = resource("aws:sfn/stateMachine:StateMachine", `orders-${i}`, {
+      roleArn: `arn:aws:iam::123456789012:role/role-${i}`,
+      definition: JSON.stringify(definition),
+    });
+    stateMachine.propertyDependencies.roleArn = [role];
+    resources.push(role, rolePolicy, stateMachine);
+  }
+  return resources;
+}
+
+function benchStack(count: number): void {
+  const resources = stack(count);
+  const validate = stepfunctionsRoleMatchesApiCalls.validateStack;
+  let violations = 0;
+  const ms = time(() => {
+    violations = 0;
+    void validate(
+      {
+        resources,
+        stackTags: new Map(),
+        getConfig: <T extends object>() => ({}) as T,
+        notApplicable: () => {
+          throw new Error("not applicable");
+        },
+      },
+      () => violations++,
+    );
+  });
+  console.log(
+    `  ${String(count).padStart(5)} state machines and roles (${resources.length} resources): ${ms.toFixed(1)} ms ` +
+      `(${(ms / count).toFixed(3)} ms per state machine), ${violations} violations`,
+  );
+}
+
 bench("wide (Map > Parallel > Tasks)", wideDefinition());
 bench("deep (500 nested levels)", deepDefinition());
+console.log("stepfunctions-role-matches-api-calls, this repo's workflow per state machine:");
+for (const count of [250, 500, 1000]) benchStack(count);

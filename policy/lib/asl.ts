@@ -22,10 +22,13 @@ export interface WalkedState {
   state: JsonObject;
 }
 
-/** A `States` object to visit, with the path of the state that contains it ("" at the top level). */
-interface StatesContainer {
+/** A `States` object of the definition: the top level, a Parallel branch, or a Map's item processor. */
+export interface StatesContainer {
   states: JsonObject;
+  /** The path of the state that holds it ("" at the top level), as in {@link WalkedState.path}. */
   path: string;
+  /** The container's StartAt, unchecked. */
+  startAt: unknown;
 }
 
 /**
@@ -45,21 +48,19 @@ export function parseDefinition(raw: unknown): ParsedDefinition {
 }
 
 /**
- * Yields every state of the definition: the top-level states, the states of each Parallel branch and of each
- * Map's `ItemProcessor` (inline or distributed) or legacy `Iterator`, nested to any depth. Containers are found
- * by their fields rather than by `Type`, so a state with a mistyped or missing `Type` still has its children
+ * Yields every `States` object of the definition: the top level, each Parallel branch and each Map's
+ * `ItemProcessor` (inline or distributed) or legacy `Iterator`, nested to any depth. Containers are found by
+ * their fields rather than by `Type`, so a state with a mistyped or missing `Type` still has its children
  * checked. Iterative, with an explicit stack, so that deeply nested definitions cannot overflow the call stack;
- * each state is visited once.
+ * each container is visited once, before the containers nested in its states.
  */
-export function* walkStates(definition: StateMachineDefinition): Generator<WalkedState> {
-  const pending: StatesContainer[] = [{ states: definition.States, path: "" }];
+export function* walkContainers(definition: StateMachineDefinition): Generator<StatesContainer> {
+  const pending: StatesContainer[] = [{ states: definition.States, path: "", startAt: definition.StartAt }];
   for (let container = pending.pop(); container; container = pending.pop()) {
+    yield container;
     const children: StatesContainer[] = [];
     for (const [name, state] of Object.entries(container.states)) {
-      if (!isJsonObject(state)) continue;
-      const path = container.path === "" ? name : `${container.path} > ${name}`;
-      yield { name, path, state };
-      collectNestedContainers(state, path, children);
+      if (isJsonObject(state)) collectNestedContainers(state, statePath(container, name), children);
     }
     // Pushed in reverse so that nested containers are visited in the order they are written. A loop rather
     // than a spread: a spread of a very wide container could exceed the engine's argument limit.
@@ -67,18 +68,31 @@ export function* walkStates(definition: StateMachineDefinition): Generator<Walke
   }
 }
 
+/** Yields every state of the definition, at any depth (see {@link walkContainers}), whatever its name. */
+export function* walkStates(definition: StateMachineDefinition): Generator<WalkedState> {
+  for (const container of walkContainers(definition)) {
+    for (const [name, state] of Object.entries(container.states)) {
+      if (isJsonObject(state)) yield { name, path: statePath(container, name), state };
+    }
+  }
+}
+
+function statePath(container: StatesContainer, name: string): string {
+  return container.path === "" ? name : `${container.path} > ${name}`;
+}
+
 function collectNestedContainers(state: JsonObject, path: string, containers: StatesContainer[]): void {
   if (Array.isArray(state.Branches)) {
     state.Branches.forEach((branch: unknown, index) => {
       if (isJsonObject(branch) && isJsonObject(branch.States)) {
-        containers.push({ states: branch.States, path: `${path}[${index}]` });
+        containers.push({ states: branch.States, path: `${path}[${index}]`, startAt: branch.StartAt });
       }
     });
   }
   // AWS accepts only one of the two, but both are walked so that a definition carrying both hides nothing.
   for (const processor of [state.ItemProcessor, state.Iterator]) {
     if (isJsonObject(processor) && isJsonObject(processor.States)) {
-      containers.push({ states: processor.States, path });
+      containers.push({ states: processor.States, path, startAt: processor.StartAt });
     }
   }
 }

@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { parseDefinition, ParsedDefinition } from "./asl";
-import { isJsonObject } from "./json";
+import { isJsonObject, JsonObject } from "./json";
 
 export const AWS_STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 export const AWS_NATIVE_STATE_MACHINE = "aws-native:stepfunctions:StateMachine";
@@ -21,14 +21,23 @@ export interface LoggingSettings {
  * which ends the validation.
  */
 export function readDefinition(args: ResourceValidationArgs): ParsedDefinition {
-  const classic = args.asType(aws.sfn.StateMachine);
-  if (classic) {
-    return parseDefinition(classic.definition);
-  }
-  if (args.type !== AWS_NATIVE_STATE_MACHINE) {
+  if (!STATE_MACHINE_TYPES.includes(args.type)) {
     return notAStateMachine(args);
   }
-  const props = args.props;
+  return definitionOf(args.type, args.props);
+}
+
+export const STATE_MACHINE_TYPES: readonly string[] = [AWS_STATE_MACHINE, AWS_NATIVE_STATE_MACHINE];
+
+/**
+ * Parses the definition of a state machine of either provider from its props: read through the policy SDK's
+ * proxy, a value unknown during preview throws the SDK's error; read raw, it is the SDK's placeholder string,
+ * which does not parse.
+ */
+export function definitionOf(type: string, props: JsonObject): ParsedDefinition {
+  if (type === AWS_STATE_MACHINE) {
+    return parseDefinition(props.definition);
+  }
   if (props.definitionString !== undefined) {
     return parseDefinition(substitute(props.definitionString, props.definitionSubstitutions));
   }

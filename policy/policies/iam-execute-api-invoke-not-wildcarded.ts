@@ -1,7 +1,7 @@
-import * as aws from "@pulumi/aws";
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { allowsAction, hasWildcard, matchesWildcard, parsePolicyDocument, stringList } from "../lib/iam";
-import { isJsonObject } from "../lib/json";
+import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import { knownManagedPolicy } from "../lib/aws-managed-policies";
+import { allowsAction, hasWildcard, mayMatchServiceArn, parsePolicyDocument, stringList } from "../lib/iam";
+import { permissionSources } from "../lib/iam-resources";
 import { joinClauses } from "../lib/text";
 
 const INVOKE = "execute-api:Invoke";
@@ -9,40 +9,27 @@ const INVOKE = "execute-api:Invoke";
 /** The segments of `arn:partition:execute-api:region:account:apiId/stage/METHOD/path` that must be named. */
 const NAMED_SEGMENTS = ["API id", "stage", "method"];
 
-/** A policy document with the words that introduce it in a message ("" for a resource's only document). */
-interface SourcedDocument {
-  source: string;
-  document: unknown;
-}
-
 export const iamExecuteApiInvokeNotWildcarded: ResourceValidationPolicy = {
   name: "iam-execute-api-invoke-not-wildcarded",
   description:
     "IAM policies allow execute-api:Invoke only on a named API id, stage and method, so a workflow cannot call any other API or route.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
-    for (const { source, document } of policyDocuments(args)) {
-      checkDocument(source, document, reportViolation);
+    const sources = permissionSources(args.type, args.props);
+    if (sources === undefined) {
+      return args.notApplicable("Policy only applies to IAM resources that define or attach policies");
+    }
+    for (const { source, document, policyArn } of sources) {
+      if (policyArn === undefined) {
+        checkDocument(source, document, reportViolation);
+        continue;
+      }
+      // Customer managed policies are checked as the resources that define them; AWS's own are known by ARN.
+      const managed = knownManagedPolicy(policyArn);
+      if (managed !== undefined) checkDocument(`AWS ${source}`, managed, reportViolation);
     }
   },
 };
-
-/** The policy documents of a role policy, a managed policy, or a role's inline policies. */
-function policyDocuments(args: ResourceValidationArgs): SourcedDocument[] {
-  const rolePolicy = args.asType(aws.iam.RolePolicy) ?? args.asType(aws.iam.Policy);
-  if (rolePolicy) {
-    return [{ source: "", document: rolePolicy.policy }];
-  }
-  const role = args.asType(aws.iam.Role);
-  if (role) {
-    const inline: unknown = role.inlinePolicies;
-    return (Array.isArray(inline) ? inline : []).map((entry: unknown, index) => {
-      const name = isJsonObject(entry) && typeof entry.name === "string" ? `"${entry.name}"` : `[${index}]`;
-      return { source: `inline policy ${name}`, document: isJsonObject(entry) ? entry.policy : undefined };
-    });
-  }
-  return args.notApplicable("Policy only applies to IAM roles, role policies and managed policies");
-}
 
 function checkDocument(source: string, document: unknown, reportViolation: ReportViolation): void {
   const of = source === "" ? "" : ` of ${source}`;
@@ -77,14 +64,10 @@ function checkDocument(source: string, document: unknown, reportViolation: Repor
  * wildcard in a segment also opens every segment after it that the pattern does not spell out.
  */
 function wildcardedSegments(resource: string): string[] {
+  if (!mayMatchServiceArn(resource, "execute-api")) return [];
   const parts = resource.split(":");
-  // arn:partition:service:region:account. Only "arn" and the service decide whether the pattern can match an
-  // execute-api ARN at all; a wildcard in the pattern's last part matches the whole rest of such an ARN.
-  for (let i = 0; i < Math.min(parts.length, 5); i++) {
-    const expected = i === 0 ? "arn" : i === 2 ? "execute-api" : undefined;
-    if (expected !== undefined && !matchesWildcard(parts[i], expected)) return [];
-    if (i === parts.length - 1) return hasWildcard(parts[i]) ? NAMED_SEGMENTS : [];
-  }
+  // A wildcard in a pattern's part before the API's matches the whole rest of an execute-api ARN.
+  if (parts.length <= 5) return hasWildcard(parts[parts.length - 1]) ? NAMED_SEGMENTS : [];
   const segments = parts.slice(5).join(":").split("/");
   const open: string[] = [];
   NAMED_SEGMENTS.forEach((label, index) => {

@@ -1,6 +1,8 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { walkStates } from "../lib/asl";
-import { isJsonObject, JsonObject } from "../lib/json";
+import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import { StateMachineDefinition, walkStates } from "../lib/asl";
+import { danglingReferences } from "../lib/asl-references";
+import { describeJsonValue, isJsonObject, JsonObject } from "../lib/json";
+import { canRetry, maxAttempts, NEVER_RETRIED, RETRIER_DEFAULTS, totalWaitSeconds } from "../lib/retry";
 import { joinClauses } from "../lib/text";
 import { readDefinition } from "../lib/state-machine";
 
@@ -9,6 +11,8 @@ export interface TaskRetryAndCatchConfig {
   requireCatchAll: boolean;
   /** The most MaxAttempts any retrier may allow, so that a failing dependency is not retried for hours. */
   maxRetryAttempts: number;
+  /** The longest any retrier may wait in total between its attempts, in seconds. */
+  maxRetryWaitSeconds: number;
   /** States exempt from the check, each given by its name (at any depth) or by its full path. */
   exemptStates: string[];
 }
@@ -16,11 +20,10 @@ export interface TaskRetryAndCatchConfig {
 export const taskRetryAndCatchDefaults: TaskRetryAndCatchConfig = {
   requireCatchAll: true,
   maxRetryAttempts: 10,
+  // Five minutes: the longest an Express execution may run, and long enough for a dependency's brief outage.
+  maxRetryWaitSeconds: 300,
   exemptStates: [],
 };
-
-/** What Step Functions uses when a retrier leaves out MaxAttempts. */
-const DEFAULT_MAX_ATTEMPTS = 3;
 
 const CATCH_ALL = "States.ALL";
 
@@ -40,7 +43,14 @@ export const stepfunctionsTaskRetryAndCatch: ResourceValidationPolicy = {
         type: "integer",
         minimum: 0,
         default: taskRetryAndCatchDefaults.maxRetryAttempts,
-        description: `The most MaxAttempts a retrier may allow; a retrier without MaxAttempts allows ${DEFAULT_MAX_ATTEMPTS}.`,
+        description: `The most MaxAttempts a retrier may allow; a retrier without MaxAttempts allows ${RETRIER_DEFAULTS.MaxAttempts}.`,
+      },
+      maxRetryWaitSeconds: {
+        type: "number",
+        minimum: 0,
+        default: taskRetryAndCatchDefaults.maxRetryWaitSeconds,
+        description:
+          "The longest a retrier may wait in total between its attempts (IntervalSeconds, BackoffRate, MaxDelaySeconds), in seconds.",
       },
       exemptStates: {
         type: "array",
@@ -62,6 +72,7 @@ export const stepfunctionsTaskRetryAndCatch: ResourceValidationPolicy = {
     // Defaults are applied here too: the engine sends no config at all when none is set.
     const config = { ...taskRetryAndCatchDefaults, ...args.getConfig<Partial<TaskRetryAndCatchConfig>>() };
     const isExempt = exemption(config.exemptStates);
+    reportDanglingReferences(parsed.definition, reportViolation);
     for (const { name, path, state } of walkStates(parsed.definition)) {
       if (state.Type !== "Task" || isExempt(name, path)) continue;
       const unmet = unmetRequirements(state, config);
@@ -71,6 +82,24 @@ export const stepfunctionsTaskRetryAndCatch: ResourceValidationPolicy = {
     }
   },
 };
+
+/**
+ * A Task the pack cannot see (see lib/asl-references.ts) is still referenced, so every reference must land on a
+ * state the walk sees. Exemptions do not apply: they name states, and these are references to no state.
+ */
+function reportDanglingReferences(
+  definition: StateMachineDefinition,
+  reportViolation: ReportViolation,
+): void {
+  for (const { path, field, target } of danglingReferences(definition)) {
+    const subject = path === "" ? field : `${field} of ${field === "StartAt" ? "" : "state "}"${path}"`;
+    const found =
+      typeof target === "string" ? `no state "${target}" is there` : `it is ${describeJsonValue(target)}`;
+    reportViolation(
+      `${subject} must name a state of the same States object that the pack can see, but ${found}: AWS rejects such a definition, and a state the pack cannot see cannot be checked.`,
+    );
+  }
+}
 
 /**
  * Matches states against exempt entries, each a state name or a full path. A path is compared only for a
@@ -95,15 +124,30 @@ function unmetRequirements(task: JsonObject, config: TaskRetryAndCatchConfig): s
   if (missing.length > 0) {
     unmet.push(`have a non-empty ${missing.join(" and a non-empty ")}`);
   }
+  if (retriers && !retriers.some(canRetry)) {
+    unmet.push(
+      `have a retrier that can retry: MaxAttempts of at least 1 and an ErrorEquals naming an error other than ${joinClauses([...NEVER_RETRIED])}, which Step Functions never retries`,
+    );
+  }
   const excessive: string[] = [];
+  const slow: string[] = [];
   retriers?.forEach((retrier, index) => {
     const attempts = maxAttempts(retrier);
     if (attempts !== undefined && attempts > config.maxRetryAttempts) {
       excessive.push(`Retry[${index}] allows ${attempts}`);
     }
+    const wait = totalWaitSeconds(retrier);
+    if (wait !== undefined && wait > config.maxRetryWaitSeconds) {
+      slow.push(`Retry[${index}] can wait ${formatSeconds(wait)}`);
+    }
   });
   if (excessive.length > 0) {
     unmet.push(`keep MaxAttempts at or below ${config.maxRetryAttempts} (${joinClauses(excessive)})`);
+  }
+  if (slow.length > 0) {
+    unmet.push(
+      `wait at most ${config.maxRetryWaitSeconds} s in total between a retrier's attempts (${joinClauses(slow)})`,
+    );
   }
   if (catchers && config.requireCatchAll && !catchers.some(catchesAll)) {
     unmet.push(`have a Catch whose ErrorEquals lists ${CATCH_ALL}`);
@@ -115,14 +159,9 @@ function nonEmptyArray(value: unknown): unknown[] | undefined {
   return Array.isArray(value) && value.length > 0 ? value : undefined;
 }
 
-/**
- * The attempts a retrier allows, or undefined for a retrier that is invalid ASL (not an object, or a
- * MaxAttempts that is not a number): Step Functions rejects those on deployment, so they are not reported here.
- */
-function maxAttempts(retrier: unknown): number | undefined {
-  if (!isJsonObject(retrier)) return undefined;
-  const attempts = retrier.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  return typeof attempts === "number" ? attempts : undefined;
+/** Seconds, rounded to a tenth, or "without bound" past what a number can hold. */
+function formatSeconds(seconds: number): string {
+  return Number.isFinite(seconds) ? `${Math.round(seconds * 10) / 10} s` : "without bound";
 }
 
 function catchesAll(catcher: unknown): boolean {

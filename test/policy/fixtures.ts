@@ -33,20 +33,32 @@ export function taskWithout(...fields: string[]): Json {
   return state;
 }
 
+/**
+ * States with the "Order Failed" state that CATCH goes to: a Catch may only name a state of its own States
+ * object, so every branch and item processor has its own.
+ */
+function withFailState(states: Json): Json {
+  return { ...states, "Order Failed": states["Order Failed"] ?? { Type: "Fail", Error: "OrderFailed" } };
+}
+
 export function parallel(...branches: Json[]): Json {
   return {
     Type: "Parallel",
-    Branches: branches.map((States) => ({ StartAt: Object.keys(States)[0], States })),
+    Branches: branches.map((States) => ({ StartAt: Object.keys(States)[0], States: withFailState(States) })),
     End: true,
   };
 }
 
 export function map(states: Json, processor: "ItemProcessor" | "Iterator" = "ItemProcessor"): Json {
-  return { Type: "Map", [processor]: { StartAt: Object.keys(states)[0], States: states }, End: true };
+  return {
+    Type: "Map",
+    [processor]: { StartAt: Object.keys(states)[0], States: withFailState(states) },
+    End: true,
+  };
 }
 
 export function definition(states: Json, fields: Json = {}): Json {
-  return { StartAt: Object.keys(states)[0], ...fields, States: states };
+  return { StartAt: Object.keys(states)[0], ...fields, States: withFailState(states) };
 }
 
 export function stateMachine(definitionValue: unknown, config?: Json): Resource {

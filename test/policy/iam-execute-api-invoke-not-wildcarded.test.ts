@@ -187,6 +187,105 @@ describe("iam-execute-api-invoke-not-wildcarded", () => {
     assert.deepStrictEqual(outcome.violations, []);
   });
 
+  it("passes inlinePolicies: [{}], the aws provider's way to say the role has none", async () => {
+    const outcome = await validate(policy, {
+      type: "aws:iam/role:Role",
+      props: { assumeRolePolicy: "{}", inlinePolicies: [{}] },
+    });
+    assert.deepStrictEqual(outcome.violations, []);
+  });
+
+  describe("every IAM resource that can hand out execute-api:Invoke", () => {
+    const INVOKE_FULL_ACCESS = "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess";
+    const wide = JSON.stringify({ Version: "2012-10-17", Statement: [invoke("*")] });
+    const check = async (type: string, props: Record<string, unknown>) =>
+      (await validate(policy, { type, props })).violations.map((v) => v.split(" must ")[0]);
+
+    for (const [type, props] of [
+      ["aws:iam/userPolicy:UserPolicy", { user: "ci", policy: wide }],
+      ["aws:iam/groupPolicy:GroupPolicy", { group: "ops", policy: wide }],
+      ["aws-native:iam:RolePolicy", { roleName: "r", policyName: "p", policyDocument: JSON.parse(wide) }],
+      ["aws-native:iam:ManagedPolicy", { policyDocument: JSON.parse(wide) }],
+      ["aws-native:iam:UserPolicy", { userName: "u", policyName: "p", policyDocument: JSON.parse(wide) }],
+      ["aws-native:iam:GroupPolicy", { groupName: "g", policyName: "p", policyDocument: JSON.parse(wide) }],
+    ] as const) {
+      it(`checks the document of ${type}`, async () => {
+        assert.deepStrictEqual(await check(type, props), ['Statement "InvokeOrderApi"']);
+      });
+    }
+
+    for (const [type, props] of [
+      ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: INVOKE_FULL_ACCESS }],
+      ["aws:iam/policyAttachment:PolicyAttachment", { roles: ["r"], policyArn: INVOKE_FULL_ACCESS }],
+      ["aws:iam/userPolicyAttachment:UserPolicyAttachment", { user: "u", policyArn: INVOKE_FULL_ACCESS }],
+      ["aws:iam/groupPolicyAttachment:GroupPolicyAttachment", { group: "g", policyArn: INVOKE_FULL_ACCESS }],
+      [
+        "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        { roleName: "r", policyArns: [INVOKE_FULL_ACCESS] },
+      ],
+      ["aws:iam/role:Role", { assumeRolePolicy: "{}", managedPolicyArns: [INVOKE_FULL_ACCESS] }],
+      ["aws-native:iam:Role", { assumeRolePolicyDocument: {}, managedPolicyArns: [INVOKE_FULL_ACCESS] }],
+      ["aws-native:iam:User", { managedPolicyArns: [INVOKE_FULL_ACCESS] }],
+      ["aws-native:iam:Group", { managedPolicyArns: [INVOKE_FULL_ACCESS] }],
+    ] as const) {
+      it(`recognises AmazonAPIGatewayInvokeFullAccess attached by ${type}`, async () => {
+        assert.deepStrictEqual(await check(type, props), [
+          `Statement [0] of AWS managed policy ${INVOKE_FULL_ACCESS}`,
+        ]);
+      });
+    }
+
+    it("names the open segments of AmazonAPIGatewayInvokeFullAccess's resource", async () => {
+      const [violation] = (
+        await validate(policy, {
+          type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+          props: { role: "r", policyArn: INVOKE_FULL_ACCESS },
+        })
+      ).violations;
+      assert.strictEqual(
+        violation,
+        `Statement [0] of AWS managed policy ${INVOKE_FULL_ACCESS} must allow execute-api:Invoke only on a named API id, stage and method, but "arn:aws:execute-api:*:*:*" leaves the API id, stage and method open.`,
+      );
+    });
+
+    it("recognises AdministratorAccess and PowerUserAccess, in any partition", async () => {
+      const managedPolicyArns = [
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+        "arn:aws-us-gov:iam::aws:policy/PowerUserAccess",
+      ];
+      assert.deepStrictEqual(
+        await check("aws:iam/role:Role", { assumeRolePolicy: "{}", managedPolicyArns }),
+        [
+          "Statement [0] of AWS managed policy arn:aws:iam::aws:policy/AdministratorAccess",
+          "Statement [0] of AWS managed policy arn:aws-us-gov:iam::aws:policy/PowerUserAccess",
+        ],
+      );
+    });
+
+    it("leaves other managed policies to the resources that define them", async () => {
+      const managedPolicyArns = [
+        "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+        "arn:aws:iam::123456789012:policy/AmazonAPIGatewayInvokeFullAccess",
+        "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayInvokeFullAccess",
+        42,
+      ];
+      assert.deepStrictEqual(
+        await check("aws:iam/role:Role", { assumeRolePolicy: "{}", managedPolicyArns }),
+        [],
+      );
+    });
+
+    it("checks an aws-native role's inline policies, naming each by policyName", async () => {
+      const policies = [
+        { policyName: "ok", policyDocument: executionPolicy },
+        { policyName: "open", policyDocument: JSON.parse(wide) },
+      ];
+      assert.deepStrictEqual(await check("aws-native:iam:Role", { policies }), [
+        'Statement "InvokeOrderApi" of inline policy "open"',
+      ]);
+    });
+  });
+
   it("reports a policy document it cannot read", async () => {
     const read = async (document: unknown) =>
       (await validate(policy, { type: "aws:iam/rolePolicy:RolePolicy", props: { policy: document } }))

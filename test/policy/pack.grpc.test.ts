@@ -16,19 +16,25 @@ import {
   AnalyzeDiagnostic,
   AnalyzeRequest,
   AnalyzeResponse,
+  AnalyzerPropertyDependencies,
+  AnalyzerResource,
+  AnalyzeStackRequest,
   AnalyzerInfo,
   AnalyzerResourceOptions,
   ConfigureAnalyzerRequest,
   EnforcementLevel,
   PolicyConfig,
 } from "@pulumi/pulumi/proto/analyzer_pb";
-import { definition, orderWorkflow, taskWithout } from "./fixtures";
+import { definition, orderWorkflow, task, taskWithout } from "./fixtures";
 import { UNKNOWN_STRING } from "./harness";
+import { StackResource, urnOf } from "./stack-harness";
+import { API, granted, orderStack, previewStack } from "./stack-fixtures";
 
 const PACK_DIR = join(__dirname, "..", "..", "policy");
 /** run-policy-pack discards the engine address; the pack never calls the engine. */
 const ENGINE_ADDRESS = "127.0.0.1:0";
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const NATIVE_STATE_MACHINE = "aws-native:stepfunctions:StateMachine";
 const URN = `urn:pulumi:dev::order-processing-workflow::${STATE_MACHINE}::orders`;
 
 interface Diagnostic {
@@ -93,12 +99,31 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
     const response = await call<AnalyzeResponse>((done) =>
       client.analyze(stateMachineRequest(definitionValue), done),
     );
+    return diagnosticsOf(response);
+  }
+
+  function diagnosticsOf(response: AnalyzeResponse): Diagnostic[] {
     return response.getDiagnosticsList().map((d: AnalyzeDiagnostic) => ({
       policyName: d.getPolicyname(),
       message: d.getMessage(),
       enforcementLevel: d.getEnforcementlevel(),
       urn: d.getUrn(),
     }));
+  }
+
+  /** Analyzes one resource of any type; returns each diagnostic as [policy, level, message without description]. */
+  async function analyzeResource(
+    type: string,
+    properties: Record<string, unknown>,
+  ): Promise<[string, number, string][]> {
+    const request = new AnalyzeRequest()
+      .setUrn(`urn:pulumi:dev::order-processing-workflow::${type}::subject`)
+      .setType(type)
+      .setName("subject")
+      .setProperties(Struct.fromJavaScript(properties as never))
+      .setOptions(new AnalyzerResourceOptions());
+    const response = await call<AnalyzeResponse>((done) => client.analyze(request, done));
+    return diagnosticsOf(response).map((d) => [d.policyName, d.enforcementLevel, d.message.split("\n")[1]]);
   }
 
   before(async () => {
@@ -112,10 +137,10 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
     pack?.kill();
   });
 
-  it("serves the pack by name and version with its four policies at their default enforcement levels", async () => {
+  it("serves the pack by name and version with its policies at their default enforcement levels", async () => {
     const info = await call<AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
     assert.strictEqual(info.getName(), "order-workflow-policies");
-    assert.strictEqual(info.getVersion(), "0.1.0");
+    assert.strictEqual(info.getVersion(), "0.2.0");
     assert.ok(info.getSupportsconfig());
     assert.deepStrictEqual(
       Object.fromEntries(info.getPoliciesList().map((p) => [p.getName(), p.getEnforcementlevel()])),
@@ -124,6 +149,8 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
         "stepfunctions-logging-enabled": EnforcementLevel.ADVISORY,
         "iam-execute-api-invoke-not-wildcarded": EnforcementLevel.MANDATORY,
         "cloudwatch-log-group-retention": EnforcementLevel.MANDATORY,
+        "stepfunctions-role-matches-api-calls": EnforcementLevel.MANDATORY,
+        "stepfunctions-role-matches-api-calls-unverified": EnforcementLevel.ADVISORY,
       },
     );
   });
@@ -135,7 +162,12 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
     const defaults = Object.fromEntries(
       Object.entries(properties).map(([key, schema]) => [key, (schema as { default?: unknown }).default]),
     );
-    assert.deepStrictEqual(defaults, { requireCatchAll: true, maxRetryAttempts: 10, exemptStates: [] });
+    assert.deepStrictEqual(defaults, {
+      requireCatchAll: true,
+      maxRetryAttempts: 10,
+      maxRetryWaitSeconds: 300,
+      exemptStates: [],
+    });
   });
 
   it("reports nothing for a compliant state machine", async () => {
@@ -156,6 +188,90 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
     ]);
   });
 
+  it("reports a Task named __proto__, sent in a protobuf Struct, through the reference to it", async () => {
+    // An aws-native state machine's `definition` is an object, so it crosses as a Struct, where the Task keyed
+    // "__proto__" (no Retry, no Catch) does not survive; "Get Order"'s Next still names it.
+    const definitionObject = JSON.parse(
+      '{"StartAt":"Get Order","States":{' +
+        `"Get Order":${JSON.stringify(task({ Next: "__proto__", End: undefined }))},` +
+        '"__proto__":{"Type":"Task","Resource":"arn:aws:states:::apigateway:invoke","End":true},' +
+        '"Order Failed":{"Type":"Fail"}}}',
+    );
+    const request = new AnalyzeRequest()
+      .setUrn(URN.replace(STATE_MACHINE, NATIVE_STATE_MACHINE))
+      .setType(NATIVE_STATE_MACHINE)
+      .setName("orders")
+      .setProperties(
+        Struct.fromJavaScript({ roleArn: "arn:aws:iam::123456789012:role/r", definition: definitionObject }),
+      )
+      .setOptions(new AnalyzerResourceOptions());
+    const diagnostics = await diagnosticsOf(
+      await call<AnalyzeResponse>((done) => client.analyze(request, done)),
+    );
+    assert.deepStrictEqual(
+      diagnostics
+        .filter((d) => d.policyName === "stepfunctions-task-retry-and-catch")
+        .map((d) => [d.enforcementLevel, d.message.split("\n")[1]]),
+      [
+        [
+          EnforcementLevel.MANDATORY,
+          'Next of state "Get Order" must name a state of the same States object that the pack can see, but no state "__proto__" is there: AWS rejects such a definition, and a state the pack cannot see cannot be checked.',
+        ],
+      ],
+    );
+  });
+
+  it("reports a Task whose only retrier has MaxAttempts 0", async () => {
+    const retry = [{ ErrorEquals: ["States.ALL"], MaxAttempts: 0 }];
+    const diagnostics = await analyze(definition({ "Get Order": task({ Retry: retry }) }));
+    assert.deepStrictEqual(
+      diagnostics.map((d) => [d.policyName, d.enforcementLevel, d.message.split("\n")[1]]),
+      [
+        [
+          "stepfunctions-task-retry-and-catch",
+          EnforcementLevel.MANDATORY,
+          'State "Get Order" must have a retrier that can retry: MaxAttempts of at least 1 and an ErrorEquals naming an error other than States.DataLimitExceeded and States.Runtime, which Step Functions never retries.',
+        ],
+      ],
+    );
+  });
+
+  it("reports AmazonAPIGatewayInvokeFullAccess attached to a role by a RolePolicyAttachment", async () => {
+    assert.deepStrictEqual(
+      await analyzeResource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {
+        role: "orders-role",
+        policyArn: "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess",
+      }),
+      [
+        [
+          "iam-execute-api-invoke-not-wildcarded",
+          EnforcementLevel.MANDATORY,
+          'Statement [0] of AWS managed policy arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess must allow execute-api:Invoke only on a named API id, stage and method, but "arn:aws:execute-api:*:*:*" leaves the API id, stage and method open.',
+        ],
+      ],
+    );
+  });
+
+  it("reports a wildcard grant of an aws-native role policy, sent as an object", async () => {
+    const policyDocument = {
+      Statement: [{ Sid: "Open", Effect: "Allow", Action: "execute-api:Invoke", Resource: "*" }],
+    };
+    const [[policyName, , message]] = await analyzeResource("aws-native:iam:RolePolicy", {
+      roleName: "orders-role",
+      policyName: "invoke",
+      policyDocument,
+    });
+    assert.strictEqual(policyName, "iam-execute-api-invoke-not-wildcarded");
+    assert.match(message, /^Statement "Open" must allow execute-api:Invoke only on a named API id/);
+  });
+
+  it("passes a role with inlinePolicies: [{}]", async () => {
+    assert.deepStrictEqual(
+      await analyzeResource("aws:iam/role:Role", { assumeRolePolicy: "{}", inlinePolicies: [{}] }),
+      [],
+    );
+  });
+
   it("reports a definition unknown during preview as an advisory that the policy could not run", async () => {
     const [diagnostic, ...others] = await analyze(UNKNOWN_STRING);
     assert.deepStrictEqual(others, []);
@@ -165,6 +281,83 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
       diagnostic.message,
       /can't run policy 'stepfunctions-task-retry-and-catch'.* during preview/,
     );
+  });
+
+  describe("AnalyzeStack, as the engine calls it once every resource is registered", () => {
+    /** The stack as the engine sends it: properties in Structs, property dependencies as URNs. */
+    function stackRequest(stack: StackResource[]): AnalyzeStackRequest {
+      const request = new AnalyzeStackRequest();
+      for (const { type, name, props, propertyDependencies = {} } of stack) {
+        const resource = new AnalyzerResource()
+          .setType(type)
+          .setName(name)
+          .setUrn(urnOf(type, name))
+          .setProperties(Struct.fromJavaScript(props as never))
+          .setOptions(new AnalyzerResourceOptions());
+        for (const [property, names] of Object.entries(propertyDependencies)) {
+          const urns = names.map((dependency) =>
+            urnOf(stack.find((r) => r.name === dependency)!.type, dependency),
+          );
+          urns.forEach((urn) => resource.addDependencies(urn));
+          resource
+            .getPropertydependenciesMap()
+            .set(property, new AnalyzerPropertyDependencies().setUrnsList(urns));
+        }
+        request.addResources(resource);
+      }
+      return request;
+    }
+
+    async function analyzeStack(stack: StackResource[]): Promise<Diagnostic[]> {
+      return diagnosticsOf(
+        await call<AnalyzeResponse>((done) => client.analyzeStack(stackRequest(stack), done)),
+      );
+    }
+
+    it("passes this repo's stack during preview, linking the role through property dependencies", async () => {
+      assert.deepStrictEqual(await analyzeStack(previewStack()), []);
+    });
+
+    it("names a removed grant and an added grant, each on its resource, as mandatory violations", async () => {
+      const resources = [...granted.filter((arn) => !arn.endsWith("/GET/taxes")), `${API}/DELETE/carts/*`];
+      const diagnostics = await analyzeStack(orderStack({ resources }));
+      assert.deepStrictEqual(
+        diagnostics.map((d) => [
+          d.policyName,
+          d.enforcementLevel,
+          d.urn.split("::").pop(),
+          d.message.split("\n")[1],
+        ]),
+        [
+          [
+            "stepfunctions-role-matches-api-calls",
+            EnforcementLevel.MANDATORY,
+            "orders",
+            `Role orders-role must allow execute-api:Invoke on ${API}/GET/taxes, which state "Tax.GetTaxes" of state machine orders calls; without it the call fails with 403 at run time.`,
+          ],
+          [
+            "stepfunctions-role-matches-api-calls",
+            EnforcementLevel.MANDATORY,
+            "orders-execution",
+            `Statement "InvokeOrderApiRoutes" of orders-execution must not allow execute-api:Invoke on ${API}/DELETE/carts/* to role orders-role: no API Gateway call of state machine orders uses it.`,
+          ],
+        ],
+      );
+    });
+
+    it("reports a role outside the stack as an advisory that it cannot be verified", async () => {
+      const diagnostics = await analyzeStack(
+        orderStack({ roleArn: "arn:aws:iam::123456789012:role/shared" }),
+      );
+      assert.deepStrictEqual(
+        diagnostics.map((d) => [d.policyName, d.enforcementLevel]),
+        [["stepfunctions-role-matches-api-calls-unverified", EnforcementLevel.ADVISORY]],
+      );
+      assert.match(
+        diagnostics[0].message,
+        /its role arn:aws:iam::123456789012:role\/shared is not in this stack/,
+      );
+    });
   });
 
   // Last, because the config stays set for the rest of the pack's life.

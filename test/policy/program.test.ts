@@ -7,6 +7,10 @@ import { Registration } from "../support/mocks";
 import { stackFileConfig } from "../../local/stackDefinition";
 import { runProgram } from "../support/program";
 import { validate } from "./harness";
+import { stepfunctionsRoleMatchesApiCalls } from "../../policy/policies/stepfunctions-role-matches-api-calls";
+import { stepfunctionsRoleMatchesApiCallsUnverified } from "../../policy/policies/stepfunctions-role-matches-api-calls-unverified";
+import { programStack } from "./program-stack";
+import { validateStack } from "./stack-harness";
 
 async function violations(registrations: readonly Registration[]): Promise<string[]> {
   const found: string[] = [];
@@ -44,4 +48,45 @@ describe("the policy pack on the program's resources", () => {
     assert.match(violations[0], /For Each Product In Cart > Parallel_Processing\[1\] > Pricing\.GetPrices/);
     assert.match(violations[0], /Catch/);
   });
+
+  describe("the stack policy on the program's stacks", () => {
+    for (const stack of ["dev", "prod"]) {
+      it(`finds the ${stack} stack's role granting exactly the routes its definition calls`, async () => {
+        const resources = await programStack(stack);
+        assert.deepEqual(await validateStack(stepfunctionsRoleMatchesApiCalls, resources), []);
+        assert.deepEqual(await validateStack(stepfunctionsRoleMatchesApiCallsUnverified, resources), []);
+      });
+    }
+
+    it("names a grant removed from the role policy and a grant added to it", async () => {
+      const resources = await programStack("dev");
+      const rolePolicy = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy")!;
+      const document = JSON.parse(rolePolicy.props.policy as string);
+      const invoke = document.Statement.find((s: { Sid: string }) => s.Sid === "InvokeOrderApiRoutes");
+      const taxes = invoke.Resource.find((arn: string) => arn.endsWith("/GET/taxes"));
+      const deleteCart = taxes.replace("/GET/taxes", "/DELETE/carts/*");
+      invoke.Resource = [...invoke.Resource.filter((arn: string) => arn !== taxes), deleteCart];
+      rolePolicy.props = { ...rolePolicy.props, policy: JSON.stringify(document) };
+
+      const violations = await validateStack(stepfunctionsRoleMatchesApiCalls, resources);
+
+      assert.equal(violations.length, 2);
+      assert.match(
+        violations[0].message,
+        new RegExp(`must allow execute-api:Invoke on ${escape(taxes)}, which state "Tax.GetTaxes"`),
+      );
+      assert.match(
+        violations[1].message,
+        new RegExp(`must not allow execute-api:Invoke on ${escape(deleteCart)} `),
+      );
+      assert.deepEqual(
+        violations.map((v) => v.resource),
+        [resources.find((r) => r.type === "aws:sfn/stateMachine:StateMachine")!.name, rolePolicy.name],
+      );
+    });
+  });
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

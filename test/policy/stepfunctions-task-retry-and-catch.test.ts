@@ -12,6 +12,7 @@ import {
   taskWithout,
 } from "./fixtures";
 import { UNKNOWN_STRING, UnknownValueError, validate } from "./harness";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 const DEFINITION_PROBLEM = "The definition must be a JSON object with a States object, but";
 
@@ -160,12 +161,169 @@ describe("stepfunctions-task-retry-and-catch", () => {
       "Branches Not An Array": { Type: "Parallel", Branches: { States: {} }, End: true },
       "Branch Without States": { Type: "Parallel", Branches: [null, 7, { States: [] }], End: true },
       "Processor Not An Object": { Type: "Map", ItemProcessor: "inline", Iterator: [], End: true },
-      "Odd Retriers": task({ Retry: [null, "x", { MaxAttempts: "many" }] }),
+      "Odd Retriers": task({ Retry: [null, "x", { ErrorEquals: ["A"], MaxAttempts: "many" }, ...RETRY] }),
       "Odd Catchers": task({ Catch: [null, { ErrorEquals: "States.ALL" }] }),
+      "Odd Transitions": { Type: "Choice", Choices: [null, 3, { Variable: "$.x" }] },
     };
     assert.deepStrictEqual(await violations(definition(states)), [
       'State "Odd Catchers" must have a Catch whose ErrorEquals lists States.ALL.',
     ]);
+  });
+
+  describe("references to states the walk cannot see", () => {
+    const UNSEEN = "must name a state of the same States object that the pack can see, but";
+
+    /** The definition as the pack receives an object: through a protobuf Struct, as the engine sends it. */
+    function throughStruct(value: Record<string, unknown>): Record<string, unknown> {
+      return Struct.fromJavaScript(value as never).toJavaScript() as Record<string, unknown>;
+    }
+
+    /** A Task named "__proto__" without Retry or Catch, after "Get Order"; JSON text keeps the key. */
+    const hiddenTaskJson =
+      '{"StartAt":"Get Order","States":{' +
+      `"Get Order":${JSON.stringify(task({ Next: "__proto__", End: undefined }))},` +
+      `"__proto__":{"Type":"Task","Resource":"arn:aws:states:::apigateway:invoke","End":true},` +
+      '"Order Failed":{"Type":"Fail"}}}';
+
+    it("checks a Task named __proto__ in a definition given as JSON text", async () => {
+      assert.deepStrictEqual(await violations(hiddenTaskJson), [
+        'State "__proto__" must have a non-empty Retry and a non-empty Catch.',
+      ]);
+    });
+
+    it("reports the reference to a Task named __proto__ that a protobuf Struct dropped", async () => {
+      const received = throughStruct(JSON.parse(hiddenTaskJson));
+      assert.ok(!Object.hasOwn(received.States as object, "__proto__"), "the Struct keeps the key");
+      assert.deepStrictEqual(await violations(received), [
+        `Next of state "Get Order" ${UNSEEN} no state "__proto__" is there: AWS rejects such a definition, and a state the pack cannot see cannot be checked.`,
+      ]);
+    });
+
+    it("reports StartAt, Default, Choice rule and Catch references to missing states, at any depth", async () => {
+      const states = {
+        Route: {
+          Type: "Choice",
+          Choices: [{ Variable: "$.x", IsPresent: true, Next: "__proto__" }],
+          Default: "constructor",
+        },
+        "Each Item": {
+          ...map({ "Get Price": task({ Catch: [{ ErrorEquals: ["States.ALL"], Next: "toString" }] }) }),
+          ItemProcessor: { StartAt: "hasOwnProperty", States: { "Get Price": task() } },
+        },
+      };
+      const found = (await violations(definition(states))).map((v) => v.split(` ${UNSEEN} `)[0]);
+      assert.deepStrictEqual(found, [
+        'Default of state "Route"',
+        'Choices[0].Next of state "Route"',
+        'StartAt of "Each Item"',
+        'Catch[0].Next of state "Each Item > Get Price"',
+      ]);
+    });
+
+    it("reports a StartAt that is missing or not a string", async () => {
+      assert.deepStrictEqual(await violations({ States: { A: { Type: "Succeed" } } }), [
+        `StartAt ${UNSEEN} it is missing: AWS rejects such a definition, and a state the pack cannot see cannot be checked.`,
+      ]);
+      assert.match((await violations({ StartAt: 3, States: {} }))[0], /but it is a number:/);
+    });
+
+    it("resolves a reference only to a state of the same States object", async () => {
+      const states = { Outer: task(), "Each Item": map({ Inner: task({ Next: "Outer", End: undefined }) }) };
+      assert.deepStrictEqual(
+        (await violations(definition(states))).map((v) => v.split(" must ")[0]),
+        ['Next of state "Each Item > Inner"'],
+      );
+    });
+
+    it("checks states named like Object.prototype's members", async () => {
+      const states = { constructor: taskWithout("Retry"), toString: { Type: "Succeed" } };
+      assert.deepStrictEqual(await violations(definition(states)), [
+        'State "constructor" must have a non-empty Retry.',
+      ]);
+    });
+  });
+
+  describe("retriers that can retry", () => {
+    const NO_RETRIER =
+      "must have a retrier that can retry: MaxAttempts of at least 1 and an ErrorEquals naming an error other than States.DataLimitExceeded and States.Runtime, which Step Functions never retries.";
+
+    it("reports a Retry whose only retrier has MaxAttempts 0", async () => {
+      const retry = [{ ErrorEquals: ["States.ALL"], MaxAttempts: 0 }];
+      assert.deepStrictEqual(await violations(definition({ A: task({ Retry: retry }) })), [
+        `State "A" ${NO_RETRIER}`,
+      ]);
+    });
+
+    it("reports a Retry listing only errors Step Functions never retries", async () => {
+      const retry = [
+        { ErrorEquals: ["States.Runtime"], MaxAttempts: 3 },
+        { ErrorEquals: ["States.DataLimitExceeded"] },
+      ];
+      assert.deepStrictEqual(await violations(definition({ A: task({ Retry: retry }) })), [
+        `State "A" ${NO_RETRIER}`,
+      ]);
+    });
+
+    it("passes when one retrier of several can retry", async () => {
+      const retry = [
+        { ErrorEquals: ["States.Runtime"] },
+        { ErrorEquals: ["States.Timeout"], MaxAttempts: 1 },
+      ];
+      assert.deepStrictEqual(await violations(definition({ A: task({ Retry: retry }) })), []);
+    });
+  });
+
+  describe("how long a retrier may wait", () => {
+    const retrying = (retrier: Record<string, unknown>, config?: Record<string, unknown>) =>
+      violations(
+        definition({ A: task({ Retry: [{ ErrorEquals: ["States.Timeout"], ...retrier }] }) }),
+        config,
+      );
+
+    it("passes this repo's retriers, which wait at most 7 s and 50 s", async () => {
+      const retry = [
+        { ErrorEquals: ["X"], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, MaxDelaySeconds: 8 },
+        { ErrorEquals: ["Y"], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5, MaxDelaySeconds: 20 },
+      ];
+      assert.deepStrictEqual(
+        await violations(definition({ A: task({ Retry: retry }) }), { maxRetryWaitSeconds: 50 }),
+        [],
+      );
+    });
+
+    it("reports a retrier whose backoff waits longer than 300 s by default", async () => {
+      // 60 + 120 + 240 = 420 s
+      assert.deepStrictEqual(await retrying({ IntervalSeconds: 60, BackoffRate: 2, MaxAttempts: 3 }), [
+        'State "A" must wait at most 300 s in total between a retrier\'s attempts (Retry[0] can wait 420 s).',
+      ]);
+    });
+
+    it("caps each wait at MaxDelaySeconds", async () => {
+      // 60 + 100 + 100 = 260 s
+      assert.deepStrictEqual(
+        await retrying({ IntervalSeconds: 60, BackoffRate: 2, MaxAttempts: 3, MaxDelaySeconds: 100 }),
+        [],
+      );
+    });
+
+    it("counts Step Functions' defaults for the fields left out (1 s, x2, 3 attempts)", async () => {
+      assert.match((await retrying({}, { maxRetryWaitSeconds: 6 }))[0], /Retry\[0\] can wait 7 s\)/);
+    });
+
+    it("reports a retrier that would retry for hours, jitter or not", async () => {
+      const [violation] = await retrying({
+        IntervalSeconds: 1,
+        MaxAttempts: 99999999,
+        MaxDelaySeconds: 3600,
+        JitterStrategy: "FULL",
+      });
+      assert.match(violation, /\(Retry\[0\] can wait 359999957295 s\)\.$/);
+    });
+
+    it("reports a wait too large for a number without throwing", async () => {
+      const [violation] = await retrying({ IntervalSeconds: 99999999, BackoffRate: 1e300, MaxAttempts: 99 });
+      assert.match(violation, /Retry\[0\] can wait without bound\)\.$/);
+    });
   });
 
   describe("a definition it cannot check", () => {
@@ -227,8 +385,8 @@ describe("stepfunctions-task-retry-and-catch", () => {
 
     it("limits each retrier's MaxAttempts to 10 by default", async () => {
       const retry = [
-        { ErrorEquals: ["A"], MaxAttempts: 10 },
-        { ErrorEquals: ["B"], MaxAttempts: 11 },
+        { ErrorEquals: ["A"], MaxAttempts: 10, MaxDelaySeconds: 1 },
+        { ErrorEquals: ["B"], MaxAttempts: 11, MaxDelaySeconds: 1 },
       ];
       assert.deepStrictEqual(await violations(definition({ "Get Order": task({ Retry: retry }) })), [
         'State "Get Order" must keep MaxAttempts at or below 10 (Retry[1] allows 11).',
@@ -262,7 +420,7 @@ describe("stepfunctions-task-retry-and-catch", () => {
         Object.fromEntries(
           Object.entries(properties).map(([key, schema]) => [key, (schema as { default?: unknown }).default]),
         ),
-        { requireCatchAll: true, maxRetryAttempts: 10, exemptStates: [] },
+        { requireCatchAll: true, maxRetryAttempts: 10, maxRetryWaitSeconds: 300, exemptStates: [] },
       );
     });
   });
@@ -284,7 +442,7 @@ describe("stepfunctions-task-retry-and-catch", () => {
 
     it("applies definitionSubstitutions before parsing definitionString", async () => {
       const template = JSON.stringify(
-        definition({ A: task({ Retry: [{ ErrorEquals: ["A"], MaxAttempts: 0 }] }) }),
+        definition({ A: task({ Retry: [{ ErrorEquals: ["A"], MaxAttempts: 0, MaxDelaySeconds: 1 }] }) }),
       );
       const resource = nativeStateMachine({
         definitionString: template.replace('"MaxAttempts":0', '"MaxAttempts":${Attempts}'),

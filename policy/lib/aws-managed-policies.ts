@@ -1,0 +1,47 @@
+// AWS managed policies that allow execute-api:Invoke on every API. A stack attaches them by ARN, so their
+// documents are never among its resources; these are their documents as the AWS Managed Policy Reference
+// shows them (docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>.html, read 2026-11-25). Only
+// the statements that can allow execute-api:Invoke are kept.
+import { JsonObject } from "./json";
+
+const MANAGED_POLICY_DOCUMENTS: Readonly<Record<string, JsonObject>> = {
+  AmazonAPIGatewayInvokeFullAccess: {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["execute-api:Invoke", "execute-api:ManageConnections"],
+        Resource: "arn:aws:execute-api:*:*:*",
+      },
+    ],
+  },
+  AdministratorAccess: {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+  },
+  PowerUserAccess: {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*"], Resource: "*" }],
+  },
+};
+
+/** `arn:<partition>:iam::aws:policy/<name>`: AWS's own policies, in any partition, at the root path. */
+const AWS_MANAGED_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/([A-Za-z0-9+=,.@_-]+)$/;
+
+/**
+ * The document of an AWS managed policy known to allow execute-api:Invoke, or undefined for any other ARN
+ * (other AWS managed policies, which do not allow it, and customer managed policies, which are checked as the
+ * resources that define them).
+ */
+export function knownManagedPolicy(arn: unknown): JsonObject | undefined {
+  if (typeof arn !== "string") return undefined;
+  const name = AWS_MANAGED_ARN.exec(arn)?.[1];
+  return name !== undefined && Object.hasOwn(MANAGED_POLICY_DOCUMENTS, name)
+    ? MANAGED_POLICY_DOCUMENTS[name]
+    : undefined;
+}
+
+/** Whether an ARN names an AWS managed policy (`arn:<partition>:iam::aws:policy/...`). */
+export function isAwsManagedPolicyArn(arn: string): boolean {
+  return /^arn:aws[a-z-]*:iam::aws:policy\//.test(arn);
+}

@@ -1,0 +1,458 @@
+import * as assert from "assert";
+import { stepfunctionsRoleMatchesApiCalls as policy } from "../../policy/policies/stepfunctions-role-matches-api-calls";
+import { stepfunctionsRoleMatchesApiCallsUnverified as unverifiedPolicy } from "../../policy/policies/stepfunctions-role-matches-api-calls-unverified";
+import { definition, task } from "./fixtures";
+import { UNKNOWN_STRING } from "./harness";
+import { StackResource, validateStack } from "./stack-harness";
+import {
+  API,
+  ATTACHMENT,
+  granted,
+  INVOKE_FULL_ACCESS,
+  invokeDocument,
+  orderStack,
+  previewStack,
+  ROLE,
+  ROLE_POLICY,
+} from "./stack-fixtures";
+
+const CANNOT_VERIFY =
+  "so the pack cannot verify that its role allows exactly the API Gateway calls it makes.";
+
+const messages = async (stack: StackResource[], config?: Record<string, unknown>) =>
+  (await validateStack(policy, stack, config)).map((v) => `${v.resource}: ${v.message}`);
+const advisories = async (stack: StackResource[]) =>
+  (await validateStack(unverifiedPolicy, stack)).map((v) => `${v.resource}: ${v.message}`);
+
+describe("stepfunctions-role-matches-api-calls", () => {
+  it("is mandatory by default, with an advisory twin for what it cannot verify", () => {
+    assert.strictEqual(policy.enforcementLevel, "mandatory");
+    assert.strictEqual(unverifiedPolicy.enforcementLevel, "advisory");
+  });
+
+  it("passes this repo's stack, whose role allows exactly the routes its definition calls", async () => {
+    assert.deepStrictEqual(await messages(orderStack()), []);
+    assert.deepStrictEqual(await advisories(orderStack()), []);
+  });
+
+  it("reports a call the role cannot make, by ARN, on the state machine", async () => {
+    const resources = granted.filter((arn) => !arn.endsWith("/PATCH/carts/*"));
+    assert.deepStrictEqual(await messages(orderStack({ resources })), [
+      `orders: Role orders-role must allow execute-api:Invoke on ${API}/PATCH/carts/*, which state "Order.UpdateOrder" of state machine orders calls; without it the call fails with 403 at run time.`,
+    ]);
+  });
+
+  it("names every state that makes the same call in one violation", async () => {
+    const resources = granted.filter((arn) => !arn.endsWith("/events/receive"));
+    assert.deepStrictEqual(await messages(orderStack({ resources })), [
+      `orders: Role orders-role must allow execute-api:Invoke on ${API}/POST/events/receive, which states "Event.Receive OrderCreatedEvent" and "Event.Receive OrderFailedEvent" of state machine orders call; without it the call fails with 403 at run time.`,
+    ]);
+  });
+
+  it("reports a grant no call uses, by ARN, on the resource that grants it", async () => {
+    const resources = [...granted, `${API}/DELETE/carts/*`];
+    assert.deepStrictEqual(await messages(orderStack({ resources })), [
+      `orders-execution: Statement "InvokeOrderApiRoutes" of orders-execution must not allow execute-api:Invoke on ${API}/DELETE/carts/* to role orders-role: no API Gateway call of state machine orders uses it.`,
+    ]);
+  });
+
+  it("leaves unused grants alone when reportUnusedGrants is false", async () => {
+    const resources = [...granted, `${API}/DELETE/carts/*`];
+    assert.deepStrictEqual(await messages(orderStack({ resources }), { reportUnusedGrants: false }), []);
+  });
+
+  it("requires a grant to cover every value of a path parameter", async () => {
+    const resources = granted.map((arn) => arn.replace("/PATCH/carts/*", "/PATCH/carts/42"));
+    const found = await messages(orderStack({ resources }));
+    assert.deepStrictEqual(
+      found.map((m) => m.split(" must ")[1].split(",")[0]),
+      [`allow execute-api:Invoke on ${API}/PATCH/carts/*`],
+    );
+  });
+
+  it("counts a wider grant as allowing the call and as used", async () => {
+    assert.deepStrictEqual(await messages(orderStack({ resources: [`${API}/*`] })), []);
+  });
+
+  it("reports a call that a Deny statement blocks, naming the statement", async () => {
+    const deny = {
+      Sid: "NoEvents",
+      Effect: "Deny",
+      Action: "execute-api:*",
+      Resource: `${API}/POST/events/*`,
+    };
+    const [violation, ...others] = await messages(orderStack({ policy: invokeDocument(granted, [deny]) }));
+    assert.deepStrictEqual(others, []);
+    assert.match(
+      violation,
+      /on .*\/POST\/events\/receive, .*: Statement "NoEvents" of orders-execution denies it; /,
+    );
+  });
+
+  describe("during preview", () => {
+    it("links the role through the engine's property dependencies when names and ARNs are unknown", async () => {
+      assert.deepStrictEqual(await messages(previewStack()), []);
+      assert.deepStrictEqual(await advisories(previewStack()), []);
+    });
+
+    it("still reports a missing grant, with the account the role's unknown ARN would give as *", async () => {
+      const resources = granted.filter((arn) => !arn.endsWith("/GET/taxes"));
+      assert.deepStrictEqual(await messages(previewStack({ resources })), [
+        `orders: Role orders-role must allow execute-api:Invoke on arn:aws:execute-api:us-east-1:*:MyApiId/dev/GET/taxes, which state "Tax.GetTaxes" of state machine orders calls; without it the call fails with 403 at run time.`,
+      ]);
+    });
+
+    it("turns a missing grant into an advisory when a policy document is unknown", async () => {
+      const stack = orderStack({ policy: UNKNOWN_STRING });
+      assert.deepStrictEqual(await messages(stack), []);
+      const found = await advisories(stack);
+      // Eight distinct calls: both Event.Receive states call POST /events/receive.
+      assert.strictEqual(found.length, 8);
+      assert.match(
+        found[0],
+        /The pack cannot verify it, as it cannot read all that reaches the role: the policy of orders-execution, which is unknown during preview\.$/,
+      );
+    });
+
+    it("turns a missing grant into an advisory when a role's inline policies are unknown", async () => {
+      const stack = orderStack({ resources: [] });
+      stack[0].props.inlinePolicies = UNKNOWN_STRING;
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.match(
+        (await advisories(stack))[0],
+        /cannot read all that reaches the role: the policy of inlinePolicies of orders-role, which is unknown during preview\.$/,
+      );
+    });
+
+    it("reports a definition unknown during preview as unverified, not as a violation", async () => {
+      const stack = orderStack();
+      stack[2].props.definition = UNKNOWN_STRING;
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.deepStrictEqual(await advisories(stack), [
+        `orders: state machine orders: its definition is unknown during preview, ${CANNOT_VERIFY}`,
+      ]);
+    });
+
+    it("reports a roleArn that is unknown and linked to no role of the stack", async () => {
+      const stack = previewStack();
+      stack[2].propertyDependencies = {};
+      assert.deepStrictEqual(await advisories(stack), [
+        `orders: state machine orders: its roleArn is unknown during preview and depends on no role of this stack, ${CANNOT_VERIFY}`,
+      ]);
+    });
+  });
+
+  it("gives a role outside the stack an advisory instead of silence", async () => {
+    const stack = orderStack({ roleArn: "arn:aws:iam::123456789012:role/shared-workflows" });
+    assert.deepStrictEqual(await messages(stack), []);
+    assert.deepStrictEqual(await advisories(stack), [
+      `orders: state machine orders: its role arn:aws:iam::123456789012:role/shared-workflows is not in this stack, so its grants cannot be read, ${CANNOT_VERIFY}`,
+    ]);
+  });
+
+  it("does not judge a role no state machine runs as, such as an EventBridge target's", async () => {
+    const eventsRole: StackResource[] = [
+      {
+        type: ROLE,
+        name: "events-role",
+        props: { name: "events-role-9z", arn: "arn:aws:iam::1:role/events-role-9z" },
+      },
+      {
+        type: ROLE_POLICY,
+        name: "events-invoke",
+        props: { role: "events-role-9z", policy: invokeDocument([`${API}/POST/events/receive`]) },
+        propertyDependencies: { role: ["events-role"] },
+      },
+      { type: "aws:sqs/queue:Queue", name: "dead-letters", props: { name: UNKNOWN_STRING } },
+      {
+        type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+        name: "failed",
+        props: { metricName: "ExecutionsFailed" },
+      },
+    ];
+    const stack = [...orderStack(), ...eventsRole];
+    assert.deepStrictEqual(await messages(stack), []);
+    assert.deepStrictEqual(await advisories(stack), []);
+  });
+
+  it("checks an Express child started by the parent against its own role, and the parent's grants alone", async () => {
+    const [role, rolePolicy, parent] = orderStack();
+    const startChild = {
+      Type: "Task",
+      Resource: "arn:aws:states:::states:startExecution.sync:2",
+      Parameters: {
+        StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:child",
+        "Input.$": "$",
+      },
+      End: true,
+    };
+    const parentDefinition = JSON.parse(parent.props.definition as string);
+    parentDefinition.States["Start Child"] = startChild;
+    const childRoleArn = "arn:aws:iam::123456789012:role/child-role-1";
+    const child: StackResource[] = [
+      { type: ROLE, name: "child-role", props: { name: "child-role-1", arn: childRoleArn } },
+      {
+        type: ROLE_POLICY,
+        name: "child-execution",
+        props: { role: "child-role-1", policy: invokeDocument([`${API}/GET/taxes`]) },
+        propertyDependencies: { role: ["child-role"] },
+      },
+      {
+        type: "aws:sfn/stateMachine:StateMachine",
+        name: "child",
+        props: {
+          type: "EXPRESS",
+          roleArn: childRoleArn,
+          definition: JSON.stringify(
+            definition({
+              "Tax.GetTaxes": task({
+                Parameters: {
+                  ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
+                  Stage: "dev",
+                  Method: "GET",
+                  Path: "taxes",
+                },
+              }),
+            }),
+          ),
+        },
+        propertyDependencies: { roleArn: ["child-role"] },
+      },
+      {
+        type: "aws:cloudwatch/eventRule:EventRule",
+        name: "failed-executions",
+        props: { eventPattern: "{}" },
+      },
+      {
+        type: "aws:cloudwatch/eventTarget:EventTarget",
+        name: "to-api",
+        props: { arn: `${API}/POST/events/receive` },
+      },
+    ];
+    const stack = [
+      role,
+      rolePolicy,
+      { ...parent, props: { ...parent.props, definition: JSON.stringify(parentDefinition) } },
+      ...child,
+    ];
+    assert.deepStrictEqual(await messages(stack), []);
+    assert.deepStrictEqual(await advisories(stack), []);
+  });
+
+  it("judges a role shared by two state machines by the calls of both", async () => {
+    const [role, rolePolicy, stateMachine] = orderStack({ resources: [...granted, `${API}/GET/health`] });
+    const health = definition({
+      Health: task({
+        Parameters: {
+          ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
+          Stage: "dev",
+          Method: "GET",
+          Path: "/health",
+        },
+      }),
+    });
+    const second = {
+      ...stateMachine,
+      name: "health",
+      props: { ...stateMachine.props, definition: JSON.stringify(health) },
+    };
+    assert.deepStrictEqual(await messages([role, rolePolicy, stateMachine, second]), []);
+  });
+
+  it("judges no grant unused while another state machine of the same role has a definition it cannot read", async () => {
+    const [role, rolePolicy, stateMachine] = orderStack({ resources: [...granted, `${API}/GET/health`] });
+    const unknown = {
+      ...stateMachine,
+      name: "health",
+      props: { ...stateMachine.props, definition: UNKNOWN_STRING },
+    };
+    assert.deepStrictEqual(await messages([role, rolePolicy, stateMachine, unknown]), []);
+    assert.strictEqual((await advisories([role, rolePolicy, stateMachine, unknown])).length, 1);
+  });
+
+  describe("grants from every kind of IAM resource", () => {
+    const attached = (policyArn: string, propertyDependencies?: Record<string, string[]>): StackResource => ({
+      type: ATTACHMENT,
+      name: "attach",
+      props: { role: "orders-role-1a2b", policyArn },
+      propertyDependencies,
+    });
+
+    it("counts AmazonAPIGatewayInvokeFullAccess, attached by ARN, as allowing every call", async () => {
+      const stack = [...orderStack({ resources: [] }), attached(INVOKE_FULL_ACCESS)];
+      assert.deepStrictEqual(await messages(stack), []);
+    });
+
+    it("reports AmazonAPIGatewayInvokeFullAccess on a role whose state machine calls no API", async () => {
+      const stack = [
+        ...orderStack({ resources: [], definitionValue: definition({ Done: { Type: "Succeed" } }) }),
+        attached(INVOKE_FULL_ACCESS),
+      ];
+      assert.deepStrictEqual(await messages(stack), [
+        `attach: Statement [0] of AWS managed policy ${INVOKE_FULL_ACCESS} of attach must not allow execute-api:Invoke on arn:aws:execute-api:*:*:* to role orders-role: no API Gateway call of state machine orders uses it.`,
+      ]);
+    });
+
+    it("reads a customer managed policy of the stack attached by an ARN unknown during preview", async () => {
+      const managed: StackResource = {
+        type: "aws:iam/policy:Policy",
+        name: "orders-invoke",
+        props: { arn: UNKNOWN_STRING, policy: invokeDocument(granted) },
+      };
+      const stack = [
+        ...orderStack({ resources: [] }),
+        managed,
+        attached(UNKNOWN_STRING, { policyArn: ["orders-invoke"] }),
+      ];
+      assert.deepStrictEqual(await messages(stack), []);
+      stack[3].props.policy = invokeDocument([...granted, `${API}/GET/admin`]);
+      assert.deepStrictEqual(
+        (await validateStack(policy, stack)).map((v) => v.resource),
+        ["orders-invoke"],
+      );
+    });
+
+    it("turns missing grants into advisories when a managed policy outside the stack is attached", async () => {
+      const stack = [
+        ...orderStack({ resources: [] }),
+        attached("arn:aws:iam::123456789012:policy/shared-invoke"),
+      ];
+      assert.deepStrictEqual(await messages(stack), []);
+      const [first] = await advisories(stack);
+      assert.match(
+        first,
+        /managed policy arn:aws:iam::123456789012:policy\/shared-invoke attached by attach, which is not in this stack\.$/,
+      );
+    });
+
+    it("reads a role's inline policies and managed policy ARNs, and a PolicyAttachment's roles", async () => {
+      const [role, , stateMachine] = orderStack();
+      const inline = {
+        ...role,
+        props: {
+          ...role.props,
+          inlinePolicies: [{ name: "invoke", policy: invokeDocument(granted.slice(0, 4)) }],
+        },
+      };
+      const policyAttachment: StackResource = {
+        type: "aws:iam/policyAttachment:PolicyAttachment",
+        name: "shared",
+        props: { roles: ["orders-role-1a2b"], policyArn: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess" },
+      };
+      const rest: StackResource = {
+        type: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        name: "exclusive",
+        props: { roleName: "orders-role-1a2b", policyArns: [] },
+      };
+      const userPolicy: StackResource = {
+        type: "aws:iam/userPolicy:UserPolicy",
+        name: "ci",
+        props: { user: "orders-role-1a2b", policy: invokeDocument(granted.slice(4)) },
+      };
+      const found = await messages([inline, stateMachine, policyAttachment, rest, userPolicy]);
+      // The user policy names a user, not the role, so the last routes stay missing.
+      assert.strictEqual(found.length, 4);
+      assert.ok(
+        found.every((m) => m.startsWith("orders: Role orders-role must allow")),
+        found.join("\n"),
+      );
+    });
+
+    it("reads aws-native roles, role policies and managed policies, and JSONata definitions", async () => {
+      const nativeRole: StackResource = {
+        type: "aws-native:iam:Role",
+        name: "native-role",
+        props: { roleName: "native", arn: "arn:aws:iam::123456789012:role/native", policies: [{}] },
+      };
+      const nativeRolePolicy: StackResource = {
+        type: "aws-native:iam:RolePolicy",
+        name: "native-policy",
+        props: {
+          roleName: "native",
+          policyName: "p",
+          policyDocument: JSON.parse(invokeDocument([`${API}/GET/products/*`])),
+        },
+      };
+      const nativeManaged: StackResource = {
+        type: "aws-native:iam:ManagedPolicy",
+        name: "native-managed",
+        props: { roles: ["native"], policyDocument: JSON.parse(invokeDocument([`${API}/POST/carts`])) },
+      };
+      const jsonata = (method: string, path: string) => ({
+        Type: "Task",
+        Resource: "arn:aws:states:::apigateway:invoke",
+        Arguments: {
+          ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
+          Stage: "dev",
+          Method: method,
+          Path: path,
+        },
+        Retry: [],
+        End: true,
+      });
+      const nativeStateMachine: StackResource = {
+        type: "aws-native:stepfunctions:StateMachine",
+        name: "native-sm",
+        props: {
+          roleArn: "arn:aws:iam::123456789012:role/native",
+          definition: {
+            QueryLanguage: "JSONata",
+            StartAt: "Get",
+            States: {
+              Get: {
+                ...jsonata("GET", "{% '/products/' & $states.input.id %}"),
+                Next: "Create",
+                End: undefined,
+              },
+              Create: jsonata("POST", "/carts"),
+              Tax: jsonata("GET", "{% '/taxes' %}"),
+            },
+          },
+        },
+      };
+      assert.deepStrictEqual(
+        await messages([nativeRole, nativeRolePolicy, nativeManaged, nativeStateMachine]),
+        [
+          `native-sm: Role native-role must allow execute-api:Invoke on ${API}/GET/taxes, which state "Tax" of state machine native-sm calls; without it the call fails with 403 at run time.`,
+        ],
+      );
+    });
+  });
+
+  describe("calls whose target is set at run time", () => {
+    const withTask = (parameters: Record<string, unknown>) =>
+      definition({
+        Call: task({
+          Parameters: {
+            ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
+            Stage: "dev",
+            Method: "GET",
+            ...parameters,
+          },
+        }),
+      });
+
+    it("treats a Path.$ set at run time as any path, which only a wildcard grant covers", async () => {
+      const stack = orderStack({
+        resources: [`${API}/GET/products/*`],
+        definitionValue: withTask({ "Path.$": "$.path" }),
+      });
+      assert.match((await messages(stack))[0], /on .*\/dev\/GET\/\*, which state "Call"/);
+      const covered = orderStack({
+        resources: [`${API}/GET/*`],
+        definitionValue: withTask({ "Path.$": "$.path" }),
+      });
+      assert.deepStrictEqual(await messages(covered), []);
+    });
+
+    it("reports an ApiEndpoint set at run time as unverified, and judges no grant of that role unused", async () => {
+      const stack = orderStack({
+        definitionValue: withTask({ ApiEndpoint: undefined, "ApiEndpoint.$": "$.api" }),
+      });
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.deepStrictEqual(await advisories(stack), [
+        'orders: state machine orders: state "Call" calls an API whose target is not in the definition (its ApiEndpoint is set at run time), so the pack cannot verify that role orders-role allows it.',
+      ]);
+    });
+  });
+});
