@@ -27,6 +27,12 @@ export interface OrderProcessingWorkflowArgs {
   readonly mapMaxConcurrency?: number;
   /** Send traces to AWS X-Ray. @default false */
   readonly tracingEnabled?: boolean;
+  /** Validate Order refuses a larger cart before any call; at most 116 (components/limits.ts). @default 100 */
+  readonly maxCartItems?: number;
+  readonly alarms?: {
+    /** SNS topic ARN the alarms notify when they fire and when they clear. @default none (alarms without actions) */
+    readonly topicArn?: string;
+  };
   /** Tags for every resource the component creates. @default none */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -42,6 +48,8 @@ const argNames: { readonly [K in SettingName]: string } = {
   logRetentionDays: "logging.retentionInDays",
   mapMaxConcurrency: "mapMaxConcurrency",
   tracingEnabled: "tracingEnabled",
+  maxCartItems: "maxCartItems",
+  alarmTopicArn: "alarms.topicArn",
 };
 
 /**
@@ -71,6 +79,8 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
         logRetentionDays: args.logging?.retentionInDays,
         mapMaxConcurrency: args.mapMaxConcurrency,
         tracingEnabled: args.tracingEnabled,
+        maxCartItems: args.maxCartItems,
+        alarmTopicArn: args.alarms?.topicArn,
       },
       (setting) => `args.${argNames[setting]}`,
     );
@@ -141,6 +151,8 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
           endpoint: `${settings.apiId}.execute-api.${apiRegion}.amazonaws.com`,
           stage: settings.stage,
           mapMaxConcurrency: settings.mapMaxConcurrency,
+          maxCartItems: settings.maxCartItems,
+          workflowType: settings.workflowType,
         }),
       ),
     );
