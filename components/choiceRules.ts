@@ -6,8 +6,9 @@ export type ChoiceRule = Record<string, unknown>;
 /**
  * Rules that send a value whose fields are missing or of the wrong kind to `next`. Each field's
  * presence is tested before its kind: Choice rules run in order, and a type test on a missing
- * path would itself raise `States.Runtime`. Absence is written `Not IsPresent`, which the local
- * engine evaluates like Step Functions (it never matches `IsPresent: false`).
+ * path would itself raise `States.Runtime`. Every negative test is written `Not {... : true}`,
+ * which means the same to Step Functions: the local engine never matches `IsPresent`, `IsString`
+ * or `IsNumeric` set to false.
  */
 export function malformedRules(
   prefix: string,
@@ -25,7 +26,7 @@ export function malformedRules(
       case "number":
         return [
           { Not: { Variable: variable, IsPresent: true }, Next: next },
-          { Variable: variable, [kind === "string" ? "IsString" : "IsNumeric"]: false, Next: next },
+          { Not: { Variable: variable, [kind === "string" ? "IsString" : "IsNumeric"]: true }, Next: next },
         ];
     }
   });

@@ -294,7 +294,7 @@ export function buildDefinition(settings: DefinitionSettings): AslDefinition {
         // Rules run in order, so each test only sees a value the rules before it let through.
         Choices: [
           { Not: { Variable: "$.customerId", IsPresent: true }, Next: states.rejectInvalidOrder },
-          { Variable: "$.customerId", IsString: false, Next: states.rejectInvalidOrder },
+          { Not: { Variable: "$.customerId", IsString: true }, Next: states.rejectInvalidOrder },
           { Not: { Variable: "$.currency", IsPresent: true }, Next: states.rejectInvalidOrder },
           { Not: { Variable: "$.items[0]", IsPresent: true }, Next: states.rejectEmptyCart },
           // Index maxCartItems is item maxCartItems + 1.

@@ -351,7 +351,10 @@ describe("the order-processing definition", () => {
         Not: { Variable: "$.totals.body.currency", IsPresent: true },
         Next: malformedResponseState("Tax.GetTaxes"),
       },
-      { Variable: "$.totals.body.currency", IsString: false, Next: malformedResponseState("Tax.GetTaxes") },
+      {
+        Not: { Variable: "$.totals.body.currency", IsString: true },
+        Next: malformedResponseState("Tax.GetTaxes"),
+      },
     ]);
   });
 
