@@ -3,16 +3,18 @@ import { valueOf } from "./support/mocks";
 import { stackFileConfig } from "../local/stackDefinition";
 import { ProgramFailed, ProgramRun, runProgram } from "./support/program";
 
-/** The dev stack's run, shared by the tests that only read what it registered and exported. */
-let dev: Promise<ProgramRun> | undefined;
-const devRun = () => (dev ??= runProgram("dev", stackFileConfig("dev")));
+/** Each stack's run, shared by the tests that only read what it registered and exported. */
+const runs = new Map<string, Promise<ProgramRun>>();
+const stackRun = (stack: string): Promise<ProgramRun> => {
+  if (!runs.has(stack)) runs.set(stack, runProgram(stack, stackFileConfig(stack)));
+  return runs.get(stack)!;
+};
+const devRun = () => stackRun("dev");
 
 describe("the Pulumi program", () => {
   for (const stack of ["dev", "prod"]) {
     it(`deploys one workflow for the ${stack} stack with its config`, async () => {
-      const { registrations } = await (stack === "dev"
-        ? devRun()
-        : runProgram(stack, stackFileConfig(stack)));
+      const { registrations } = await stackRun(stack);
       const stateMachines = registrations.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine");
       assert.equal(stateMachines.length, 1);
       assert.equal(stateMachines[0].name, `orders-${stack}`);
@@ -100,7 +102,7 @@ describe("the Pulumi program", () => {
   }
 
   it("tags its resources with the project and stack", async () => {
-    const { registrations } = await runProgram("prod", stackFileConfig("prod"));
+    const { registrations } = await stackRun("prod");
     const logGroup = registrations.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!;
     assert.deepEqual(logGroup.inputs.tags, { project: "order-processing-workflow", stack: "prod" });
   });
