@@ -159,7 +159,7 @@ function branch(target: ApiTarget, call: Omit<ApiCall, "onError" | "resultPath" 
   };
 }
 
-const quantity = "States.Format('{}', $.quantity)";
+const quantity = "States.Format('{}', $.item.quantity)";
 
 /** The Parallel's result, one body per branch in branch order. */
 const bodies = {
@@ -184,9 +184,9 @@ function priceItem(target: ApiTarget): AslDefinition {
       [states.checkItem]: {
         Type: "Choice",
         Choices: [
-          ...malformedRules("$", itemFields, states.malformedItem),
-          steersPath("$.productId", states.rejectItemId),
-          steersPath("$.priceId", states.rejectItemId),
+          ...malformedRules("$.item", itemFields, states.malformedItem),
+          steersPath("$.item.productId", states.rejectItemId),
+          steersPath("$.item.priceId", states.rejectItemId),
         ],
         Default: states.parallelProcessing,
       },
@@ -203,18 +203,18 @@ function priceItem(target: ApiTarget): AslDefinition {
       [states.parallelProcessing]: {
         Type: "Parallel",
         Branches: [
-          branch(target, { route: routes.getProduct, pathValues: { productId: "$.productId" } }),
+          branch(target, { route: routes.getProduct, pathValues: { productId: "$.item.productId" } }),
           branch(target, {
             route: routes.getPrices,
-            pathValues: { priceId: "$.priceId" },
+            pathValues: { priceId: "$.item.priceId" },
             query: { quantity: single(quantity) },
           }),
           branch(target, {
             route: routes.getPromotions,
             query: {
               cartId: single("$.cartId"),
-              productId: single("$.productId"),
-              priceId: single("$.priceId"),
+              productId: single("$.item.productId"),
+              priceId: single("$.item.priceId"),
               quantity: single(quantity),
             },
           }),
@@ -349,12 +349,11 @@ export function buildDefinition(settings: DefinitionSettings): AslDefinition {
         Type: "Map",
         // The cart the order service created and checked, not the raw input.
         ItemsPath: "$.order.items",
+        // The whole item: a path into it would raise States.Runtime on an item that lacks the field.
         ItemSelector: {
           "cartId.$": "$.order.cartId",
           "customerId.$": "$.customerId",
-          "productId.$": "$$.Map.Item.Value.productId",
-          "priceId.$": "$$.Map.Item.Value.priceId",
-          "quantity.$": "$$.Map.Item.Value.quantity",
+          "item.$": "$$.Map.Item.Value",
         },
         MaxConcurrency: settings.mapMaxConcurrency,
         ItemProcessor: priceItem(target),

@@ -34,8 +34,8 @@ const parameters = (name: string) => stateNamed(name).Parameters as Record<strin
 /** The seed document's steps: state, method, and the path as the task renders it. */
 const seedSteps = [
   ["Order.CreateOrder", "POST", { Path: "carts" }],
-  ["ProductCatalog.GetProduct", "GET", { "Path.$": "States.Format('products/{}', $.productId)" }],
-  ["Pricing.GetPrices", "GET", { "Path.$": "States.Format('prices/{}', $.priceId)" }],
+  ["ProductCatalog.GetProduct", "GET", { "Path.$": "States.Format('products/{}', $.item.productId)" }],
+  ["Pricing.GetPrices", "GET", { "Path.$": "States.Format('prices/{}', $.item.priceId)" }],
   ["Promotion.GetPromotionsForCart", "GET", { Path: "promotions/cart" }],
   ["Customer.GetCustomer", "GET", { "Path.$": "States.Format('customers/{}', $.customerId)" }],
   ["Tax.GetTaxes", "GET", { Path: "taxes" }],
@@ -327,7 +327,7 @@ describe("the order-processing definition", () => {
     const steering = (check.Choices as any[]).filter((rule) => rule.Next === states.rejectItemId);
     assert.deepEqual(
       steering.map((rule) => rule.Or[0].Variable),
-      ["$.productId", "$.priceId"],
+      ["$.item.productId", "$.item.priceId"],
     );
     assert.equal(stateNamed(states.rejectItemId).Error, outcomeErrors.invalidId);
   });

@@ -161,6 +161,24 @@ describe("the definition's outcomes (local engine, stub answers)", () => {
     );
   });
 
+  for (const items of [["a"], [null], [{}], [{ productId: 1, priceId: "pr-1", quantity: 1 }]]) {
+    it(`announces OrderFailed when the created cart's items are ${JSON.stringify(items)}`, async () => {
+      const result = await run(order(), {
+        [routes.createOrder.operation]: ({ RequestBody }) => ({
+          ...RequestBody,
+          cartId: "cart-1",
+          status: "CREATED",
+          items,
+        }),
+      });
+      assert.equal(result.status === "FAILED" && result.error, outcomeErrors.failureAnnounced);
+      assert.deepEqual(
+        announced(result.calls).map((d) => d.error),
+        [outcomeErrors.malformedResponse],
+      );
+    });
+  }
+
   it("never announces OrderFailed when the OrderCreated announcement fails: it fails as unconfirmed", async () => {
     const result = await run(order(), { [states.orderCreatedEvent]: apiGatewayError(504) });
     assert.equal(result.status === "FAILED" && result.error, outcomeErrors.orderCreatedUnconfirmed);
@@ -222,7 +240,22 @@ describe("the definition under hostile ids and answers (bounded fuzz, local engi
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
   const idParts = ["a", "Z", "9", "-", "_", ".", "..", "/", "\\", "%", "%2F", "?", "#", " ", "é", ":", "*"];
   const hostileId = () => Array.from({ length: 1 + Math.floor(random() * 5) }, () => pick(idParts)).join("");
-  const hostileValues: readonly unknown[] = [null, "", "x", "../x", 0, -1, 1.5, "12", [], ["a"], {}, true];
+  const hostileValues: readonly unknown[] = [
+    null,
+    "",
+    "x",
+    "../x",
+    0,
+    -1,
+    1.5,
+    "12",
+    [],
+    ["a"],
+    [null],
+    [{}],
+    {},
+    true,
+  ];
 
   it("never sends a call whose path leaves the route's segments, whatever the customerId", async () => {
     for (let i = 0; i < 60; i++) {
