@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { outcomeErrors, safetyNetSilentErrors } from "../../components/outcomes";
 import { routes } from "../../components/routes";
 import {
@@ -93,5 +94,21 @@ describe("the safety net's target", () => {
 
   it("keeps retrying for EventBridge's longest window before dead-lettering", () => {
     assert.deepEqual(safetyNetRetryPolicy, { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 });
+  });
+});
+
+describe("docs/outcomes.md", () => {
+  const doc = readFileSync("docs/outcomes.md", "utf8");
+
+  it("shows the pattern the rule deploys", () => {
+    const block = /```json\n([\s\S]*?)```/.exec(doc)![1];
+    assert.deepEqual(
+      JSON.parse(block.replace('"<this state machine>"', JSON.stringify(stateMachineArn))),
+      pattern,
+    );
+  });
+
+  it("names every error an execution of the workflow can end with", () => {
+    for (const error of Object.values(outcomeErrors)) assert.ok(doc.includes(`\`${error}\``), error);
   });
 });
