@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { outcomeErrors, safetyNetSilentErrors } from "../../components/outcomes";
+import { Contract } from "../../local/api/contract";
 import { routes } from "../../components/routes";
 import {
   executionStatusEventPattern,
@@ -79,6 +80,20 @@ describe("the safety net's target", () => {
         announcedBy: "safety-net",
       },
     });
+  });
+
+  it("posts a request the order API's contract accepts, for every status it matches", () => {
+    const contract = Contract.load();
+    const operation = contract.operation(routes.receiveEvent)!;
+    for (const status of ["FAILED", "TIMED_OUT", "ABORTED"]) {
+      const body = render({ ...event, detail: { ...event.detail, status } });
+      const headers = { "idempotency-key": event.detail.executionArn };
+      assert.deepEqual(
+        contract.checkRequest(operation, { pathParameters: {}, query: {}, headers, body }),
+        [],
+        status,
+      );
+    }
   });
 
   it("reads only the execution ARN and status, which every status change event carries", () => {
