@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createAlarms } from "./alarmResources";
 import { buildDefinition } from "./definition";
-import { executionPolicy, trustPolicy } from "./iam";
+import { ApiScope, executionPolicy, trustPolicy } from "./iam";
+import { createSafetyNet } from "./safetyNetResources";
 import { LogLevel, resolveSettings, SettingName, WorkflowType } from "./settings";
 
 export interface OrderProcessingWorkflowArgs {
@@ -27,6 +29,12 @@ export interface OrderProcessingWorkflowArgs {
   readonly mapMaxConcurrency?: number;
   /** Send traces to AWS X-Ray. @default false */
   readonly tracingEnabled?: boolean;
+  /** Validate Order refuses a larger cart before any call; at most 116 (components/limits.ts). @default 100 */
+  readonly maxCartItems?: number;
+  readonly alarms?: {
+    /** SNS topic ARN the alarms notify when they fire and when they clear. @default none (alarms without actions) */
+    readonly topicArn?: string;
+  };
   /** Tags for every resource the component creates. @default none */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -42,11 +50,14 @@ const argNames: { readonly [K in SettingName]: string } = {
   logRetentionDays: "logging.retentionInDays",
   mapMaxConcurrency: "mapMaxConcurrency",
   tracingEnabled: "tracingEnabled",
+  maxCartItems: "maxCartItems",
+  alarmTopicArn: "alarms.topicArn",
 };
 
 /**
  * The order-processing workflow: a Step Functions state machine calling the order API through
- * API Gateway, its least-privilege role, and the log group its executions are logged to.
+ * API Gateway, its least-privilege role, the log group its executions are logged to, the safety
+ * net that announces the failures the definition cannot (docs/outcomes.md), and the alarms.
  */
 export class OrderProcessingWorkflow extends pulumi.ComponentResource {
   public readonly stateMachineArn: pulumi.Output<string>;
@@ -57,6 +68,12 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
   public readonly definition: pulumi.Output<string>;
   /** The state machine in the AWS console. */
   public readonly consoleUrl: pulumi.Output<string>;
+  /** The EventBridge rule that announces OrderFailed for executions the definition could not. */
+  public readonly safetyNetRuleName: pulumi.Output<string>;
+  /** Where the safety net's undeliverable OrderFailed events wait for on-call. */
+  public readonly deadLetterQueueUrl: pulumi.Output<string>;
+  /** The CloudWatch alarms, by what they watch (the `suffix` of components/alarms.ts). */
+  public readonly alarmNames: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: OrderProcessingWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before super() so that bad args register nothing at all.
@@ -71,6 +88,8 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
         logRetentionDays: args.logging?.retentionInDays,
         mapMaxConcurrency: args.mapMaxConcurrency,
         tracingEnabled: args.tracingEnabled,
+        maxCartItems: args.maxCartItems,
+        alarmTopicArn: args.alarms?.topicArn,
       },
       (setting) => `args.${argNames[setting]}`,
     );
@@ -117,20 +136,23 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
       parent,
     );
 
+    const apiScope: pulumi.Output<ApiScope> = pulumi
+      .all([partition, apiRegion, account])
+      .apply(([partition, apiRegion, account]) => ({
+        partition,
+        region: apiRegion,
+        account,
+        apiId: settings.apiId,
+        stage: settings.stage,
+      }));
+
     const rolePolicy = new aws.iam.RolePolicy(
       `${name}-execution`,
       {
         role: role.id,
-        policy: pulumi
-          .all([partition, apiRegion, account])
-          .apply(([partition, apiRegion, account]) =>
-            JSON.stringify(
-              executionPolicy(
-                { partition, region: apiRegion, account, apiId: settings.apiId, stage: settings.stage },
-                { tracingEnabled: settings.tracingEnabled },
-              ),
-            ),
-          ),
+        policy: apiScope.apply((scope) =>
+          JSON.stringify(executionPolicy(scope, { tracingEnabled: settings.tracingEnabled })),
+        ),
       },
       parent,
     );
@@ -141,6 +163,8 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
           endpoint: `${settings.apiId}.execute-api.${apiRegion}.amazonaws.com`,
           stage: settings.stage,
           mapMaxConcurrency: settings.mapMaxConcurrency,
+          maxCartItems: settings.maxCartItems,
+          workflowType: settings.workflowType,
         }),
       ),
     );
@@ -164,11 +188,43 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
       { parent: this, dependsOn: [rolePolicy] },
     );
 
+    if (settings.workflowType === "EXPRESS") {
+      pulumi.log.warn(
+        "Express executions send no status change events to EventBridge: the safety net never fires for them; " +
+          "the alarms still count their failures, timeouts and aborts.",
+        this,
+      );
+    }
+
+    const safetyNet = createSafetyNet(
+      name,
+      { stateMachineArn: stateMachine.arn, account, apiScope, tags: args.tags },
+      this,
+    );
+    const alarms = createAlarms(
+      name,
+      {
+        dimensions: {
+          stateMachine: stateMachine.arn,
+          deadLetterQueue: safetyNet.deadLetterQueue.name,
+          safetyNetRule: safetyNet.rule.name,
+        },
+        topicArn: settings.alarmTopicArn,
+        tags: args.tags,
+      },
+      this,
+    );
+
     this.stateMachineArn = stateMachine.arn;
     this.stateMachineName = stateMachine.name;
     this.roleArn = role.arn;
     this.logGroupName = logGroup.name;
     this.consoleUrl = pulumi.interpolate`https://${region}.console.aws.amazon.com/states/home?region=${region}#/statemachines/view/${stateMachine.arn}`;
+    this.safetyNetRuleName = safetyNet.rule.name;
+    this.deadLetterQueueUrl = safetyNet.deadLetterQueue.url;
+    this.alarmNames = pulumi.output(
+      Object.fromEntries(Object.entries(alarms).map(([suffix, alarm]) => [suffix, alarm.name])),
+    );
 
     this.registerOutputs({
       stateMachineArn: this.stateMachineArn,
@@ -177,6 +233,9 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
       logGroupName: this.logGroupName,
       definition: this.definition,
       consoleUrl: this.consoleUrl,
+      safetyNetRuleName: this.safetyNetRuleName,
+      deadLetterQueueUrl: this.deadLetterQueueUrl,
+      alarmNames: this.alarmNames,
     });
   }
 }
