@@ -73,9 +73,23 @@ describe("the local order API", () => {
     assert.equal(api.carts.length, 0);
   });
 
-  it("answers a path outside the stage or the route table as API Gateway does, with a 403", async () => {
-    assert.equal((await call("GET", "/prod/products/prod-beans")).status, 403);
-    assert.equal((await call("DELETE", "/dev/carts/cart-0001")).status, 403);
+  it("answers a path outside the stage or the route table with a 404 naming the request", async () => {
+    const outside = await call("GET", "/prod/products/prod-beans");
+    assert.equal(outside.status, 404);
+    assert.equal(
+      outside.body.message,
+      "No route serves GET /prod/products/prod-beans; routes are under /dev",
+    );
+    assert.equal((await call("GET", "/dev/nowhere")).status, 404);
+  });
+
+  it("answers a method the path does not take with a 405 and the methods it does", async () => {
+    const response = await fetch(`${api.origin}/dev/carts/cart-0001`, { method: "DELETE" });
+    assert.equal(response.status, 405);
+    assert.equal(response.headers.get("allow"), "PATCH");
+    assert.deepEqual(await response.json(), {
+      message: "DELETE is not allowed on /dev/carts/cart-0001; allowed: PATCH",
+    });
   });
 
   it("prices a line as unit amount × quantity, in minor units", async () => {
@@ -133,7 +147,7 @@ describe("the local order API", () => {
     await call("GET", "/dev/prices/price-mug-eur?quantity=2");
     const [recorded] = api.requests;
     assert.deepEqual(
-      [recorded.operation, recorded.method, recorded.path, recorded.query, recorded.status],
+      [recorded.operation, recorded.method, recorded.path, { ...recorded.query }, recorded.status],
       [routes.getPrices.operation, "GET", "/dev/prices/price-mug-eur", { quantity: ["2"] }, 200],
     );
     assert.equal(recorded.headers["content-type"], "application/json");
