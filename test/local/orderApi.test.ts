@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { routes } from "../../components/routes";
-import { OrderApi, startOrderApi } from "../../local/api/server";
+import { bodyLimitBytes, OrderApi, startOrderApi } from "../../local/api/server";
 
 const cart = {
   customerId: "cust-1001",
@@ -90,6 +90,47 @@ describe("the local order API", () => {
     assert.deepEqual(await response.json(), {
       message: "DELETE is not allowed on /dev/carts/cart-0001; allowed: PATCH",
     });
+  });
+
+  it("answers a body past 256 KiB with a 413 and a JSON message, and creates nothing", async () => {
+    const response = await fetch(`${api.origin}/dev/carts`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": "k" },
+      body: JSON.stringify({ ...cart, padding: "x".repeat(bodyLimitBytes) }),
+    });
+    assert.equal(response.status, 413);
+    assert.equal(typeof ((await response.json()) as { message: unknown }).message, "string");
+    assert.equal(api.carts.length, 0);
+  });
+
+  it("answers a body that is not JSON, or that names __proto__, with a 400", async () => {
+    for (const body of ["{", '{"__proto__":{"x":1},"customerId":"c","currency":"EUR","items":[]}']) {
+      const response = await fetch(`${api.origin}/dev/carts`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": "k" },
+        body,
+      });
+      assert.equal(response.status, 400, body);
+    }
+    assert.equal(api.carts.length, 0);
+  });
+
+  it("reads constructor, __proto__ and toString as query names like any other", async () => {
+    const { status, body } = await call(
+      "GET",
+      "/dev/prices/price-beans-eur?quantity=1&constructor=1&__proto__=2&toString=3",
+    );
+    assert.equal(status, 200);
+    assert.equal(body.priceId, "price-beans-eur");
+    assert.deepEqual(api.requests[0].query.constructor, ["1"]);
+  });
+
+  it("answers a path with malformed percent-encoding with a 400", async () => {
+    for (const path of ["/dev/products/%ZZ", "/dev/products/%E0%A4%A"]) {
+      const { status, body } = await call("GET", path);
+      assert.equal(status, 400, path);
+      assert.match(body.message, /not a valid url component/);
+    }
   });
 
   it("prices a line as unit amount × quantity, in minor units", async () => {
