@@ -263,16 +263,13 @@ describe("the local order API under fuzzing", () => {
     );
   });
 
+  it("reaches the services with a good share of its requests, not only the router", () => {
+    const served = answers.filter(({ answer }) => answer.status !== undefined && answer.status < 300);
+    assert.ok(served.length >= cases / 10, `${served.length} answered 2xx`);
+  });
+
   it("neither crashes nor leaves an error unhandled", () => {
     assert.deepEqual(crashes, []);
-    console.log(
-      JSON.stringify(
-        answers.reduce(
-          (h: any, a) => ((h[String(a.answer.status)] = (h[String(a.answer.status)] ?? 0) + 1), h),
-          {},
-        ),
-      ),
-    );
   });
 
   it("answers every request but the aborted ones with a status below 500 and, for a failure, a JSON message", () => {
