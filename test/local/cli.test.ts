@@ -39,7 +39,7 @@ describe("npm start", () => {
       process.execPath,
       [
         "-r",
-        "ts-node/register/transpile-only",
+        "sucrase/register/ts",
         "-r",
         "./local/nodeVersion.ts",
         "local/cli.ts",
