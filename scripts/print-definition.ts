@@ -52,7 +52,10 @@ export function main(args: readonly string[], stdout: Output, stderr: Output): n
       stderr.write(`${error.message}\n`);
       return exitCodes.usage;
     }
-    throw error;
+    stderr.write(
+      `npm run definition failed unexpectedly; this is a bug:\n${(error as Error).stack ?? String(error)}\n`,
+    );
+    return exitCodes.internal;
   }
 }
 

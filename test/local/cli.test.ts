@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -306,6 +306,64 @@ describe("npm start", () => {
     });
   });
 
+  describe("a stack file it is given", () => {
+    let project: string;
+    // The YAML parser warns, through process.emitWarning, of keys it must stringify; those warnings
+    // are expected here, and kept out of the test output.
+    const emitWarning = process.emitWarning;
+    before(() => {
+      project = mkdtempSync(join(tmpdir(), "stack-fuzz-"));
+      copyFileSync("Pulumi.yaml", join(project, "Pulumi.yaml"));
+      process.emitWarning = () => undefined;
+    });
+    after(() => {
+      process.emitWarning = emitWarning;
+      rmSync(project, { recursive: true, force: true });
+    });
+
+    it("is either loaded or refused with one ConfigError, over 300 mutated stack files", () => {
+      const random = prng(0x57ac);
+      const original = readFileSync("Pulumi.dev.yaml", "utf8");
+      const inserts = [
+        ": ",
+        "[",
+        "{",
+        "!!binary ",
+        "&a ",
+        "*a ",
+        "\t",
+        "- ",
+        '"',
+        "\u0000",
+        "99999999999999999999",
+        "-1",
+        "true",
+        "~",
+        "\n  ",
+      ];
+      const outcomes = { loaded: 0, refused: 0 };
+      for (let i = 0; i < 300; i++) {
+        let text = original;
+        for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
+          const at = Math.floor(random() * text.length);
+          const removed = Math.floor(random() * 4);
+          text =
+            text.slice(0, at) + inserts[Math.floor(random() * inserts.length)] + text.slice(at + removed);
+        }
+        writeFileSync(join(project, "Pulumi.fuzz.yaml"), text);
+        try {
+          loadStackForCli("fuzz", project);
+          outcomes.loaded++;
+        } catch (error) {
+          assert.ok(error instanceof ConfigError, `case ${i}: ${(error as Error).stack}\n${text}`);
+          assert.doesNotMatch(error.message, /\n\s+at /, `case ${i}: a stack trace in the message`);
+          outcomes.refused++;
+        }
+      }
+      assert.ok(outcomes.refused > 50 && outcomes.loaded > 0, JSON.stringify(outcomes));
+    });
+  });
+
   describe("on an unsupported Node", () => {
     it("says which Node it needs and how to get it", () => {
       const problem = nodeVersionProblem("20.20.2");
@@ -419,6 +477,18 @@ describe("npm start", () => {
       stderr,
       'No stack "nosuch": there is no Pulumi.nosuch.yaml. Stacks: dev, prod.\n\nSee npm start -- --help\n',
     );
+  });
+
+  it("exits 3 and says it is a bug when something unforeseen fails, keeping 1 for a failed execution", async () => {
+    let stderr = "";
+    const failing = {
+      write: () => {
+        throw new Error("disk full");
+      },
+    };
+    const status = await main(["-h"], failing, { write: (text: string) => (stderr += text) });
+    assert.equal(status, 3);
+    assert.match(stderr, /^npm start failed unexpectedly; this is a bug:\nError: disk full/);
   });
 
   it("prints the help for -h and exits 0", async () => {

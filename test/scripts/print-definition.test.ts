@@ -37,6 +37,17 @@ describe("npm run definition", () => {
     );
   });
 
+  it("exits 3 and says it is a bug when something unforeseen fails", () => {
+    let stderr = "";
+    const failing = {
+      write: () => {
+        throw new Error("disk full");
+      },
+    };
+    assert.equal(main([], failing, { write: (text: string) => (stderr += text) }), 3);
+    assert.match(stderr, /^npm run definition failed unexpectedly; this is a bug:\nError: disk full/);
+  });
+
   it("exits 2 for more than one stack or an unknown option", () => {
     assert.equal(definition("dev", "prod").status, 2);
     assert.equal(definition("--stack").status, 2);
