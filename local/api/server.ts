@@ -74,6 +74,15 @@ export const bodyLimitBytes = 256 * 1024;
 /** `/products/{productId}` as find-my-way writes it: `/products/:productId`. */
 const routerPath = (route: Route): string => route.path.replace(/\{([^}/]+)\}/g, ":$1");
 
+/** Kept with each route, so a request Fastify refuses (a body that is not JSON) is still recorded as its call. */
+interface RouteConfig {
+  readonly operation: string;
+}
+
+/** The route's operation, when the request matched one (not for a URL Fastify could not route). */
+const operationOf = (request: FastifyRequest): string | undefined =>
+  (request.routeOptions?.config as Partial<RouteConfig> | undefined)?.operation;
+
 /**
  * A query string's values by name, each a list since a name may repeat. The object has no
  * prototype, so names such as `constructor`, `__proto__` or `toString` are names like any other.
@@ -108,7 +117,7 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
       error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600
         ? error.statusCode
         : 500;
-    return send(reply, record(request, undefined), { status, body: { message: error.message } });
+    return send(reply, record(request, operationOf(request)), { status, body: { message: error.message } });
   }
 
   const app = Fastify({
@@ -151,7 +160,8 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
     key: RouteKey,
     operation: Operation,
     request: FastifyRequest,
-  ): ServiceResponse & { replayed?: boolean } {
+    recorded: RecordedRequest,
+  ): ServiceResponse {
     const query = request.query as Record<string, string[]>;
     const pathParameters = request.params as Record<string, string>;
     const { headers, body } = request;
@@ -166,7 +176,10 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
     if (recall.kind === "conflict") {
       return { status: 409, body: { message: `${idempotencyHeader} was already used with another request` } };
     }
-    if (recall.kind === "replay") return { ...recall.response, replayed: true };
+    if (recall.kind === "replay") {
+      recorded.replayed = true;
+      return recall.response;
+    }
     const response = work();
     idempotency.remember(route.operation, idempotencyKey, body, response);
     return response;
@@ -178,6 +191,7 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
     app.route({
       method: route.method,
       url: `${stagePrefix}${routerPath(route)}`,
+      config: { operation: route.operation } satisfies RouteConfig,
       handler: async (request, reply) => {
         const recorded = record(request, route.operation);
         const hungUp = new AbortController();
@@ -187,11 +201,7 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
           contract,
           operation,
           signal: AbortSignal.any([hungUp.signal, closing.signal]),
-          handle: () => {
-            const response = handle(route, key, operation, request);
-            if (response.replayed) recorded.replayed = true;
-            return { status: response.status, body: response.body };
-          },
+          handle: () => handle(route, key, operation, request, recorded),
         });
         if (answer === undefined) return reply.hijack();
         return send(reply, recorded, answer);

@@ -113,6 +113,13 @@ describe("the local order API", () => {
       assert.equal(response.status, 400, body);
     }
     assert.equal(api.carts.length, 0);
+    assert.deepEqual(
+      api.requests.map((recorded) => [recorded.operation, recorded.status]),
+      [
+        [routes.createOrder.operation, 400],
+        [routes.createOrder.operation, 400],
+      ],
+    );
   });
 
   it("reads constructor, __proto__ and toString as query names like any other", async () => {
