@@ -191,6 +191,17 @@ describe("the local order API", () => {
     assert.ok(Date.now() - started >= 60);
   });
 
+  it("closes at once while a call is held by a long latency", async () => {
+    const held = await startOrderApi({ stage: "dev" });
+    held.faults.delay(60_000);
+    const pending = fetch(`${held.origin}/dev/customers/cust-1001`).catch(() => "hung up");
+    while (held.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const started = Date.now();
+    await held.close();
+    assert.equal(await pending, "hung up");
+    assert.ok(Date.now() - started < 1000, `closed in ${Date.now() - started} ms`);
+  });
+
   it("records each request with its method, path, query, headers, body and answer", async () => {
     await call("GET", "/dev/prices/price-mug-eur?quantity=2");
     const [recorded] = api.requests;
