@@ -3,16 +3,21 @@
  * local order API, and prints every state as it runs. `npm start -- --help` for the options.
  */
 import { readFileSync } from "node:fs";
+import { routes } from "../components/routes";
 import { Faults } from "./api/faults";
 import { startOrderApi } from "./api/server";
 import { parseCliArgs, usage, UsageError } from "./cliArgs";
+import { ConfigError, loadStackForCli } from "./cliStack";
 import { colorsFor } from "./colors";
+import { apiGatewayTasks } from "./definitionStates";
+import { suggestion } from "./didYouMean";
 import { routeOperationFor } from "./faultTargets";
+import { latencyWarnings } from "./latencyWarnings";
 import { runExecution } from "./runner";
-import { loadStackDefinition } from "./stackDefinition";
 import { summary, TracePrinter } from "./trace";
 
-export const exitCodes = { succeeded: 0, failed: 1, usage: 2 } as const;
+/** 1 is only ever a failed execution, so a script can tell it from a mistake in the command. */
+export const exitCodes = { succeeded: 0, failed: 1, usage: 2, internal: 3 } as const;
 
 /** Where the run is printed: process.stdout, or a stand-in in tests. */
 export interface Output {
@@ -20,46 +25,68 @@ export interface Output {
   write(text: string): unknown;
 }
 
-async function runCli(args: readonly string[], stdout: Output): Promise<number> {
+/**
+ * A stream that stops taking writes once it fails, as stdout does with EPIPE when its reader has
+ * gone (`npm start | head -1`): the run goes on quietly to its exit code instead of crashing.
+ */
+export function quietWhenClosed(stream: NodeJS.WritableStream & { readonly isTTY?: boolean }): Output {
+  let closed = false;
+  stream.on("error", () => (closed = true));
+  return { isTTY: stream.isTTY, write: (text) => closed || stream.write(text) };
+}
+
+async function runCli(args: readonly string[], stdout: Output, stderr: Output): Promise<number> {
   const options = parseCliArgs(args);
   if (options.help) {
     stdout.write(`${usage}\n`);
     return exitCodes.succeeded;
   }
-  const { definition, definitionSettings } = loadStackDefinition(options.stack);
+  const { definition, definitionSettings } = loadStackForCli(options.stack);
   let input: unknown;
   try {
     input = JSON.parse(readFileSync(options.inputFile, "utf8"));
   } catch (error) {
     throw new UsageError(`Cannot read the input ${options.inputFile}: ${(error as Error).message}`);
   }
+  const targets = [
+    ...new Set([
+      ...Object.values(routes).map((route) => route.operation),
+      ...apiGatewayTasks(definition).map(({ name }) => name),
+    ]),
+  ];
   const operation = (target: string): string => {
     try {
       return routeOperationFor(target, definition);
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw new UsageError(`${(error as Error).message}${suggestion(target, targets)}`);
     }
   };
   const faults = new Faults();
   for (const { target, spec } of options.faults) faults.fail(operation(target), spec);
-  for (const { target, ms } of options.latencies)
-    faults.delay(ms, target === undefined ? undefined : operation(target));
+  const latencies = options.latencies.map(({ target, ms }) => ({
+    operation: target === undefined ? undefined : operation(target),
+    ms,
+  }));
+  for (const { operation: delayed, ms } of latencies) faults.delay(ms, delayed);
+  for (const warning of latencyWarnings(latencies, definition)) stderr.write(`${warning}\n`);
 
   const colors = colorsFor(stdout);
   const api = await startOrderApi({ stage: definitionSettings.stage, faults });
   try {
-    stdout.write(
-      `${colors.bold(`Order processing, stack ${options.stack}`)} ${colors.dim(
-        `· input ${options.inputFile} · ${definitionSettings.endpoint}/${definitionSettings.stage} served at ${api.origin} · retry pauses ×${options.retryScale}`,
-      )}\n\n`,
-    );
+    if (!options.quiet) {
+      stdout.write(
+        `${colors.bold(`Order processing, stack ${options.stack}`)} ${colors.dim(
+          `· input ${options.inputFile} · ${definitionSettings.endpoint}/${definitionSettings.stage} served at ${api.origin} · retry pauses ×${options.retryScale}`,
+        )}\n\n`,
+      );
+    }
     const trace = new TracePrinter(definition, colors, (line) => stdout.write(`${line}\n`));
     const result = await runExecution({
       definition,
       apiOrigins: { [definitionSettings.endpoint]: api.origin },
       input,
       retryScale: options.retryScale,
-      onEvent: (event) => trace.print(event),
+      onEvent: options.quiet ? undefined : (event) => trace.print(event),
     });
     stdout.write(`${summary(result, api.requests, colors)}\n`);
     return result.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
@@ -68,17 +95,28 @@ async function runCli(args: readonly string[], stdout: Output): Promise<number> 
   }
 }
 
-/** Runs the command and returns its exit code; problems before the run go to `stderr`. */
+/** Runs the command and returns its exit code; problems before the run go to `stderr`, one message each. */
 export async function main(args: readonly string[], stdout: Output, stderr: Output): Promise<number> {
   try {
-    return await runCli(args, stdout);
+    return await runCli(args, stdout, stderr);
   } catch (error) {
-    const usageError = error instanceof UsageError;
-    stderr.write(`${(error as Error).message}\n${usageError ? "\nSee npm start -- --help\n" : ""}`);
-    return usageError ? exitCodes.usage : exitCodes.failed;
+    if (error instanceof UsageError) {
+      stderr.write(`${error.message}\n\nSee npm start -- --help\n`);
+      return exitCodes.usage;
+    }
+    if (error instanceof ConfigError) {
+      stderr.write(`${error.message}\n`);
+      return exitCodes.usage;
+    }
+    stderr.write(
+      `npm start failed unexpectedly; this is a bug:\n${(error as Error).stack ?? String(error)}\n`,
+    );
+    return exitCodes.internal;
   }
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), process.stdout, process.stderr).then((code) => (process.exitCode = code));
+  main(process.argv.slice(2), quietWhenClosed(process.stdout), quietWhenClosed(process.stderr)).then(
+    (code) => (process.exitCode = code),
+  );
 }

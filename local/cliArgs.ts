@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { FaultSpec } from "./api/faults";
+import { suggestion } from "./didYouMean";
 import { defaultRetryScale } from "./runner";
 
 export interface FaultOption {
@@ -16,6 +17,7 @@ export interface LatencyOption {
 
 export interface CliOptions {
   readonly help: boolean;
+  readonly quiet: boolean;
   readonly inputFile: string;
   readonly stack: string;
   readonly faults: readonly FaultOption[];
@@ -23,78 +25,197 @@ export interface CliOptions {
   readonly retryScale: number;
 }
 
+/**
+ * Bounds of the numeric options. A latency past Node's timer limit (2^31 - 1 ms) would fire at
+ * once, so the bound is well inside it: five minutes, the longest an Express execution lives.
+ * Statuses are the errors API Gateway can answer; a 2xx or 3xx is no fault, and a 1xx breaks HTTP.
+ */
+export const limits = {
+  maxLatencyMs: 300_000,
+  minFaultStatus: 400,
+  maxFaultStatus: 599,
+  maxFaultCount: 1000,
+  maxRetryScale: 1,
+} as const;
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+interface OptionSpec {
+  readonly name: string;
+  readonly short?: string;
+  readonly type: "string" | "boolean";
+  readonly multiple?: boolean;
+  /** How the value is written in the help, e.g. `<file>`. */
+  readonly value?: string;
+  /** The help text; more lines are indented under the first. */
+  readonly help: readonly string[];
+}
+
+/** Every option, once: the parser and the help are built from this table. */
+export const optionTable: readonly OptionSpec[] = [
+  {
+    name: "input",
+    type: "string",
+    value: "<file>",
+    help: ["Execution input (default samples/order.json)"],
+  },
+  {
+    name: "stack",
+    type: "string",
+    value: "<name>",
+    help: ["Stack whose Pulumi.<name>.yaml builds the definition (default dev)"],
+  },
+  {
+    name: "fail",
+    type: "string",
+    multiple: true,
+    value: "<target>=<status>x<n>",
+    help: [
+      `Answer the next n calls of a route with status (${limits.minFaultStatus}-${limits.maxFaultStatus});`,
+      `n is 1-${limits.maxFaultCount}, or * for every call. Repeatable.`,
+      "Example: --fail Pricing.GetPrices=503x2",
+    ],
+  },
+  {
+    name: "lose",
+    type: "string",
+    multiple: true,
+    value: "<target>=<status>x<n>",
+    help: [
+      "Do the work of the next n calls, then answer status",
+      "(a lost response). Example: --lose Order.CreateOrder=504x1",
+    ],
+  },
+  {
+    name: "latency",
+    type: "string",
+    multiple: true,
+    value: "[<target>=]<ms>",
+    help: [`Delay every call, or the calls of one route, 0-${limits.maxLatencyMs} ms.`, "Repeatable."],
+  },
+  {
+    name: "retry-scale",
+    type: "string",
+    value: "<fraction>",
+    help: ["Retry pauses are IntervalSeconds times this: above 0,", "at most 1 (default 1/100)."],
+  },
+  { name: "quiet", short: "q", type: "boolean", help: ["Print only the summary, not each state."] },
+  { name: "help", short: "h", type: "boolean", help: ["Show this help."] },
+];
+
+const optionColumn = 38;
+const optionLines = optionTable.map(({ name, short, value, help }) => {
+  const flags = `${short === undefined ? "    " : `-${short}, `}--${name}${value === undefined ? "" : ` ${value}`}`;
+  const [first, ...more] = help;
+  return [
+    `  ${flags.padEnd(optionColumn - 3)} ${first}`,
+    ...more.map((line) => `${" ".repeat(optionColumn)}${line}`),
+  ];
+});
+
 export const usage = `Run the order-processing workflow locally against a local order API.
 
 Usage: npm start -- [options]
 
 Options:
-  --input <file>                Execution input (default samples/order.json)
-  --stack <name>                Stack whose config builds the definition (default dev)
-  --fail <target>=<status>x<n>  Answer the next n calls of a route with status; n may be * (always).
-                                Repeatable. Example: --fail Pricing.GetPrices=503x2
-  --lose <target>=<status>x<n>  Do the work of the next n calls, then answer status (a lost response).
-                                Example: --lose Order.CreateOrder=504x1
-  --latency [<target>=]<ms>     Delay every call, or the calls of one route. Repeatable.
-  --retry-scale <fraction>      Retry pauses are IntervalSeconds times this (default 1/100), never 0.
-  --help                        Show this help.
+${optionLines.flat().join("\n")}
 
 A <target> is a route (Order.CreateOrder, Pricing.GetPrices, Event.Receive, ...) or an API Gateway
 Task state of the definition, which stands for the route it calls. The exit code is 0 when the
-execution succeeds, 1 when it fails, 2 for a usage error.`;
+execution succeeds, 1 when it fails, 2 for a usage or stack config error, 3 for a bug in this tool.`;
 
-export class UsageError extends Error {}
-
-function fault(text: string, responseLost: boolean): FaultOption {
-  const match = /^(.+)=([1-5]\d\d)x(\d+|\*)$/.exec(text);
-  if (match === null)
-    throw new UsageError(`Expected <target>=<status>x<count>, e.g. Pricing.GetPrices=503x2; got "${text}"`);
+function fault(option: string, text: string, responseLost: boolean): FaultOption {
+  const match = /^(.+)=(\d+)x(\d+|\*)$/.exec(text);
+  if (match === null) {
+    throw new UsageError(
+      `--${option} expects <target>=<status>x<count>, e.g. Pricing.GetPrices=503x2; got "${text}"`,
+    );
+  }
+  const status = Number(match[2]);
+  if (!(status >= limits.minFaultStatus && status <= limits.maxFaultStatus)) {
+    throw new UsageError(
+      `--${option} ${text}: the status must be from ${limits.minFaultStatus} to ${limits.maxFaultStatus}, an error API Gateway can answer; got ${match[2]}`,
+    );
+  }
+  // Checked as written: a long enough run of digits reads as Infinity, which only * may mean.
   const count = match[3] === "*" ? Infinity : Number(match[3]);
-  if (count < 1) throw new UsageError(`A fault needs a count of at least 1; got "${text}"`);
-  return { target: match[1], spec: { status: Number(match[2]), count, responseLost } };
+  if (match[3] !== "*" && !(count >= 1 && count <= limits.maxFaultCount)) {
+    throw new UsageError(
+      `--${option} ${text}: the count must be from 1 to ${limits.maxFaultCount}, or * for every call; got ${match[3]}`,
+    );
+  }
+  return { target: match[1], spec: { status, count, responseLost } };
 }
 
 function latency(text: string): LatencyOption {
   const match = /^(?:(.+)=)?(\d+)$/.exec(text);
-  if (match === null) throw new UsageError(`Expected --latency <ms> or <target>=<ms>; got "${text}"`);
-  return { target: match[1], ms: Number(match[2]) };
+  if (match === null) throw new UsageError(`--latency expects <ms> or <target>=<ms>; got "${text}"`);
+  const ms = Number(match[2]);
+  if (!(ms <= limits.maxLatencyMs)) {
+    throw new UsageError(`--latency ${text}: at most ${limits.maxLatencyMs} ms; got ${match[2]}`);
+  }
+  return { target: match[1], ms };
 }
 
 /** "1/100" or "0.01". */
 function fraction(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(?:\/(\d+(?:\.\d+)?))?$/.exec(text);
   const value = match === null ? NaN : Number(match[1]) / Number(match[2] ?? 1);
-  if (!(value > 0))
-    throw new UsageError(`--retry-scale must be a fraction above 0 such as 1/100; got "${text}"`);
+  if (!(value > 0 && value <= limits.maxRetryScale)) {
+    throw new UsageError(
+      `--retry-scale must be a fraction above 0 and at most ${limits.maxRetryScale}, such as 1/100; got "${text}"`,
+    );
+  }
   return value;
 }
 
+/** Node's parser errors, reworded for this command, with a suggestion for a mistyped option. */
+function usageErrorFrom(error: Error & { code?: string }): UsageError {
+  const names = optionTable.map(({ name }) => `--${name}`);
+  const unknown = /^Unknown option '([^']+)'/.exec(error.message)?.[1];
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown !== undefined) {
+    return new UsageError(`Unknown option ${unknown}.${suggestion(unknown.replace(/^-+/, "--"), names, "")}`);
+  }
+  const positional = /^Unexpected argument '([^']*)'/.exec(error.message)?.[1];
+  if (error.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL" && positional !== undefined) {
+    return new UsageError(
+      `Unexpected argument "${positional}": every value follows its option, as in --stack prod`,
+    );
+  }
+  return new UsageError(error.message);
+}
+
 export function parseCliArgs(args: readonly string[]): CliOptions {
-  let values;
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...args],
-      options: {
-        help: { type: "boolean", default: false },
-        input: { type: "string", default: "samples/order.json" },
-        stack: { type: "string", default: "dev" },
-        fail: { type: "string", multiple: true, default: [] },
-        lose: { type: "string", multiple: true, default: [] },
-        latency: { type: "string", multiple: true, default: [] },
-        "retry-scale": { type: "string" },
-      },
+      options: Object.fromEntries(
+        optionTable.map(({ name, short, type, multiple }) => [
+          name,
+          { type, multiple: multiple ?? false, ...(short === undefined ? {} : { short }) },
+        ]),
+      ),
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // Only the user's arguments make a usage error; anything else is a bug in the table.
+    if (!String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_")) throw error;
+    throw usageErrorFrom(error as Error);
   }
+  const text = (name: string) => values[name] as string | undefined;
+  const list = (name: string) => (values[name] as string[] | undefined) ?? [];
   return {
-    help: values.help,
-    inputFile: values.input,
-    stack: values.stack,
+    help: values.help === true,
+    quiet: values.quiet === true,
+    inputFile: text("input") ?? "samples/order.json",
+    stack: text("stack") ?? "dev",
     faults: [
-      ...values.fail.map((text) => fault(text, false)),
-      ...values.lose.map((text) => fault(text, true)),
+      ...list("fail").map((value) => fault("fail", value, false)),
+      ...list("lose").map((value) => fault("lose", value, true)),
     ],
-    latencies: values.latency.map(latency),
-    retryScale: values["retry-scale"] === undefined ? defaultRetryScale : fraction(values["retry-scale"]),
+    latencies: list("latency").map(latency),
+    retryScale: text("retry-scale") === undefined ? defaultRetryScale : fraction(text("retry-scale")!),
   };
 }

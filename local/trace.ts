@@ -11,8 +11,9 @@ const clip = (text: string): string =>
 const ms = (from: number, to: number): string => `${Math.max(0, to - from)} ms`;
 
 /**
- * Turns the engine's events into one line each, indented by nesting and tagged with the Map item,
- * as they happen: entries, exits with durations, failures, retries and catches.
+ * Turns the engine's events into one line each, as they happen: entries, exits with durations,
+ * failures, retries and catches, indented by nesting. The Map's items run at once and their lines
+ * interleave, so each of their lines starts with its item, `[item 2]`, to follow one by eye or grep.
  */
 export class TracePrinter {
   private readonly depths: ReadonlyMap<string, number>;
@@ -31,11 +32,11 @@ export class TracePrinter {
   print(event: ExecutionEvent): void {
     if (!("state" in event)) return;
     const { dim, green, red, yellow, magenta } = this.colors;
-    const item = event.index === undefined ? "" : dim(` [item ${event.index}]`);
+    const item = event.index === undefined ? "" : `${dim(`[item ${event.index}]`)} `;
     const key = `${event.state.name}#${event.index ?? ""}`;
     const line = (mark: string, detail = "") =>
       this.write(
-        `${"  ".repeat(this.depths.get(event.state.name) ?? 0)}${mark} ${event.state.name}${item}${detail}`,
+        `${item}${"  ".repeat(this.depths.get(event.state.name) ?? 0)}${mark} ${event.state.name}${detail}`,
       );
     const elapsed = () => dim(`  ${ms(this.enteredAt.get(key) ?? event.timestamp, event.timestamp)}`);
     switch (event.type) {
@@ -61,7 +62,10 @@ export class TracePrinter {
   }
 }
 
-/** The end of a run: outcome, duration, calls per route, transitions, then the output or the error. */
+/**
+ * The end of a run: outcome, duration, calls per route (and those the idempotency store answered,
+ * so a retried POST shows it did not act twice), transitions, then the output or the error.
+ */
 export function summary(
   result: ExecutionResult,
   requests: readonly RecordedRequest[],
@@ -76,10 +80,16 @@ export function summary(
     [...perRoute].map(([operation, count]) => `${operation} ×${count}`).join(", ") || "no API call";
   const headline =
     result.status === "SUCCEEDED" ? green(bold("Execution SUCCEEDED")) : red(bold("Execution FAILED"));
+  const replays = new Map<string, number>();
+  for (const request of requests.filter((candidate) => candidate.replayed))
+    replays.set(request.operation ?? "?", (replays.get(request.operation ?? "?") ?? 0) + 1);
   const lines = [
     "",
     `${headline} in ${result.durationMs} ms · ${transitions} state transitions · ${requests.length} API calls`,
     dim(`  ${calls}`),
+    ...[...replays].map(([operation, count]) =>
+      dim(`  ${operation} ×${count} answered from the idempotency store: the retry did not act twice`),
+    ),
     dim(`  ${result.executionArn}`),
     "",
   ];

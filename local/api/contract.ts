@@ -85,8 +85,15 @@ export class Contract {
     }
   }
 
+  private static loaded: Contract | undefined;
+
+  /**
+   * The contract of `api/order-api.openapi.yaml`, read and compiled once per process: compiling its
+   * schemas takes ajv about 50 ms, which every local API started would otherwise pay again.
+   */
   static load(): Contract {
-    return new Contract(parse(readFileSync(contractFile, "utf8")) as OpenApiDocument);
+    Contract.loaded ??= new Contract(parse(readFileSync(contractFile, "utf8")) as OpenApiDocument);
+    return Contract.loaded;
   }
 
   /** The operation documented for a route, or undefined when the contract lacks it. */

@@ -1,3 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { FaultHook, InjectedCall } from "./server";
+import type { ServiceResponse } from "./orderService";
+
 /** How one route misbehaves on its next calls. */
 export interface FaultSpec {
   /** The HTTP status answered instead of the real response. */
@@ -28,7 +32,7 @@ interface Pending extends FaultSpec {
  * Faults and latency injected per route (keyed by the route's operation name), so a run can show
  * what Retry and Catch do with a failing service, before any real one exists.
  */
-export class Faults {
+export class Faults implements FaultHook {
   private readonly pending = new Map<string, Pending[]>();
   private readonly latencies = new Map<string, number>();
   private defaultLatencyMs = 0;
@@ -64,5 +68,24 @@ export class Faults {
       ordinal: current.used,
       count: current.count,
     };
+  }
+
+  /** The server's one question: how to answer this call of a route (see FaultHook). */
+  async respond(call: InjectedCall): Promise<ServiceResponse | undefined> {
+    const { operation } = call.route;
+    await sleep(this.latencyMs(operation), undefined, { signal: call.signal }).catch(() => undefined);
+    if (call.signal.aborted) return undefined;
+    const fault = this.take(operation);
+    if (fault === undefined) return call.handle();
+    const which =
+      fault.count === Infinity
+        ? `call ${fault.ordinal}, permanent`
+        : `call ${fault.ordinal} of ${fault.count}`;
+    const injected = {
+      status: fault.status,
+      body: { message: `Injected fault ${fault.status} on ${operation} (${which})` },
+    };
+    if (fault.responseLost) call.handle();
+    return injected;
   }
 }

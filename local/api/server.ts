@@ -1,13 +1,13 @@
-import { createServer, IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
+import type { IncomingHttpHeaders } from "node:http";
+import Fastify, { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { idempotencyHeader } from "../../components/apiGatewayTask";
+import { Route, RouteKey, routes } from "../../components/routes";
 import { seed } from "../seed";
-import { Contract } from "./contract";
+import { Contract, Operation } from "./contract";
 import { Faults } from "./faults";
 import { IdempotencyStore } from "./idempotency";
 import { Cart, OrderService, ReceivedEvent, ServiceResponse } from "./orderService";
-import { MatchedRoute, matchRoute, stagePath } from "./routeMatcher";
+import { allowedMethods, stagePath } from "./routeMatcher";
 
 /** One call as the API received and answered it, for tests and the run summary. */
 export interface RecordedRequest {
@@ -21,6 +21,29 @@ export interface RecordedRequest {
   readonly body: unknown;
   status?: number;
   response?: unknown;
+  /** True when an Idempotency-Key made the API answer with a response it had already given. */
+  replayed?: boolean;
+}
+
+/** One call of a route, as the fault injection sees it. */
+export interface InjectedCall {
+  readonly route: Route;
+  /** The route as the contract documents it, for a fault that must know the response's shape. */
+  readonly contract: Contract;
+  readonly operation: Operation;
+  /** Aborted when the caller hangs up or the API closes: nobody is left to answer. */
+  readonly signal: AbortSignal;
+  /** Does the real work (contract check, idempotency, the service) and returns its answer. */
+  handle(): ServiceResponse;
+}
+
+/**
+ * The server's only question to the fault injection: how to answer one call of a route. It may
+ * delay the answer, replace it, do the work and answer something else, or answer nothing
+ * (undefined) once the caller is gone. New fault kinds change what `respond` does, not the server.
+ */
+export interface FaultHook {
+  respond(call: InjectedCall): Promise<ServiceResponse | undefined>;
 }
 
 export interface OrderApiOptions {
@@ -41,44 +64,41 @@ export interface OrderApi {
   close(): Promise<void>;
 }
 
-const json = (response: ServerResponse, { status, body }: ServiceResponse): void => {
-  response.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
-};
+/**
+ * Step Functions refuses a state's input or output above 256 KiB, so no Task can send a larger
+ * body (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); anything larger is
+ * a 413, read no further.
+ */
+export const bodyLimitBytes = 256 * 1024;
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+/** `/products/{productId}` as find-my-way writes it: `/products/:productId`. */
+const routerPath = (route: Route): string => route.path.replace(/\{([^}/]+)\}/g, ":$1");
+
+/** Kept with each route, so a request Fastify refuses (a body that is not JSON) is still recorded as its call. */
+interface RouteConfig {
+  readonly operation: string;
 }
 
-/** Marks a body that is not JSON, which the API answers with a 400. */
-const notJson = Symbol("not JSON");
+/** The route's operation, when the request matched one (not for a URL Fastify could not route). */
+const operationOf = (request: FastifyRequest): string | undefined =>
+  (request.routeOptions?.config as Partial<RouteConfig> | undefined)?.operation;
 
-function parseBody(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return notJson;
-  }
-}
-
-interface Incoming {
-  readonly matched: MatchedRoute | undefined;
-  readonly query: Record<string, string[]>;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: unknown;
-}
-
-function queryOf(url: URL): Record<string, string[]> {
-  const query: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+/**
+ * A query string's values by name, each a list since a name may repeat. The object has no
+ * prototype, so names such as `constructor`, `__proto__` or `toString` are names like any other.
+ * Malformed percent-encoding (`%ZZ`) is kept as text, as URLSearchParams reads it.
+ */
+export function queryOf(search: string): Record<string, string[]> {
+  const query: Record<string, string[]> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(search)) (query[name] ??= []).push(value);
   return query;
 }
 
 /**
  * The order API on 127.0.0.1 and an ephemeral port: the contract's routes under `/<stage>`, with
  * the contract enforced on every request, idempotent POSTs, injected faults and a record of calls.
+ * Every request gets an answer with a JSON `message` when it fails: 400 for a malformed URL or body,
+ * 404 for a path no route serves, 405 for a method the path does not take, 413 past the body limit.
  */
 export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi> {
   const service = new OrderService(seed);
@@ -87,82 +107,134 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
   const idempotency = new IdempotencyStore();
   const requests: RecordedRequest[] = [];
   const stagePrefix = stagePath(options.stage);
+  // Ends every pending delay when the API closes, so a long --latency cannot hold the process.
+  const closing = new AbortController();
 
-  async function answer(incoming: Incoming): Promise<ServiceResponse> {
-    const { matched, query, headers, body } = incoming;
-    if (matched === undefined) {
-      // What API Gateway answers for a path or method it does not serve (or another stage).
-      return { status: 403, body: { message: "Missing Authentication Token" } };
-    }
-    const { route, key } = matched;
-    await sleep(faults.latencyMs(route.operation));
-    const fault = faults.take(route.operation);
-    const injected = (status: number): ServiceResponse => {
-      const which =
-        fault?.count === Infinity
-          ? `call ${fault.ordinal}, permanent`
-          : `call ${fault?.ordinal} of ${fault?.count}`;
-      return { status, body: { message: `Injected fault ${status} on ${route.operation} (${which})` } };
+  // Fastify's own refusals (malformed JSON or URL, a body past the limit, an unsupported media
+  // type) and any bug in a handler all end here, as one JSON message: nothing escapes a request.
+  function refuse(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+    const status =
+      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600
+        ? error.statusCode
+        : 500;
+    return send(reply, record(request, operationOf(request)), { status, body: { message: error.message } });
+  }
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: bodyLimitBytes,
+    // A HEAD would run the GET's service call; API Gateway serves only the methods a route declares.
+    exposeHeadRoutes: false,
+    // Calls held by a delay or abandoned by their caller must not hold close().
+    forceCloseConnections: true,
+    // Ids are looked up, never matched by length; a long one is a 404 from the service, not the router.
+    routerOptions: { querystringParser: queryOf, maxParamLength: 2048 },
+    frameworkErrors: refuse,
+  });
+
+  // By the raw request: a failure inside a route's handler reaches `refuse` with the same call.
+  const recordedOf = new WeakMap<object, RecordedRequest>();
+  const record = (request: FastifyRequest, operation: string | undefined): RecordedRequest => {
+    const known = recordedOf.get(request.raw);
+    if (known !== undefined) return known;
+    const recorded: RecordedRequest = {
+      operation,
+      method: request.method,
+      path: request.url.split("?")[0],
+      query: (request.query as Record<string, string[]> | null) ?? queryOf(""),
+      headers: request.headers,
+      body: request.body,
     };
-    if (fault !== undefined && !fault.responseLost) return injected(fault.status);
+    requests.push(recorded);
+    recordedOf.set(request.raw, recorded);
+    return recorded;
+  };
+  const send = (reply: FastifyReply, recorded: RecordedRequest, answer: ServiceResponse) => {
+    recorded.status = answer.status;
+    recorded.response = answer.body;
+    return reply.code(answer.status).type("application/json").send(answer.body);
+  };
 
-    if (body === notJson) return { status: 400, body: { message: "The request body is not JSON" } };
-    const operation = contract.operation(route);
-    if (operation === undefined)
-      return { status: 500, body: { message: `The contract lacks ${route.operation}` } };
-    const problems = contract.checkRequest(operation, { ...matched, query, headers, body });
+  function handle(
+    route: Route,
+    key: RouteKey,
+    operation: Operation,
+    request: FastifyRequest,
+    recorded: RecordedRequest,
+  ): ServiceResponse {
+    const query = request.query as Record<string, string[]>;
+    const pathParameters = request.params as Record<string, string>;
+    const { headers, body } = request;
+    const problems = contract.checkRequest(operation, { pathParameters, query, headers, body });
     if (problems.length > 0) {
       return { status: 400, body: { message: `The request breaks the contract: ${problems.join("; ")}` } };
     }
-
-    const handle = () => service.handlers[key]({ ...matched, query, body });
+    const work = () => service.handlers[key]({ pathParameters, query, body });
     const idempotencyKey = route.method === "POST" ? headers[idempotencyHeader.toLowerCase()] : undefined;
-    let response: ServiceResponse;
-    if (typeof idempotencyKey === "string") {
-      const recall = idempotency.recall(route.operation, idempotencyKey, body);
-      if (recall.kind === "conflict") {
-        return {
-          status: 409,
-          body: { message: `${idempotencyHeader} was already used with another request` },
-        };
-      }
-      response = recall.kind === "replay" ? recall.response : handle();
-      idempotency.remember(route.operation, idempotencyKey, body, response);
-    } else {
-      response = handle();
+    if (typeof idempotencyKey !== "string") return work();
+    const recall = idempotency.recall(route.operation, idempotencyKey, body);
+    if (recall.kind === "conflict") {
+      return { status: 409, body: { message: `${idempotencyHeader} was already used with another request` } };
     }
-    return fault?.responseLost ? injected(fault.status) : response;
+    if (recall.kind === "replay") {
+      recorded.replayed = true;
+      return recall.response;
+    }
+    const response = work();
+    idempotency.remember(route.operation, idempotencyKey, body, response);
+    return response;
   }
 
-  const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    const method = request.method ?? "";
-    const inStage = url.pathname.startsWith(`${stagePrefix}/`);
-    const incoming: Incoming = {
-      matched: inStage ? matchRoute(method, url.pathname.slice(stagePrefix.length)) : undefined,
-      query: queryOf(url),
-      headers: request.headers,
-      body: parseBody(await readBody(request)),
-    };
-    const recorded: RecordedRequest = {
-      operation: incoming.matched?.route.operation,
-      method,
-      path: url.pathname,
-      query: incoming.query,
-      headers: incoming.headers,
-      body: incoming.body === notJson ? undefined : incoming.body,
-    };
-    requests.push(recorded);
-    const answered = await answer(incoming);
-    recorded.status = answered.status;
-    recorded.response = answered.body;
-    json(response, answered);
+  for (const [key, route] of Object.entries(routes) as [RouteKey, Route][]) {
+    const operation = contract.operation(route);
+    if (operation === undefined) throw new Error(`The contract lacks ${route.operation}`);
+    app.route({
+      method: route.method,
+      url: `${stagePrefix}${routerPath(route)}`,
+      config: { operation: route.operation } satisfies RouteConfig,
+      handler: async (request, reply) => {
+        const recorded = record(request, route.operation);
+        const hungUp = new AbortController();
+        reply.raw.once("close", () => hungUp.abort());
+        const answer = await faults.respond({
+          route,
+          contract,
+          operation,
+          signal: AbortSignal.any([hungUp.signal, closing.signal]),
+          handle: () => handle(route, key, operation, request, recorded),
+        });
+        if (answer === undefined) return reply.hijack();
+        return send(reply, recorded, answer);
+      },
+    });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const recorded = record(request, undefined);
+    const path = recorded.path;
+    const allowed = path.startsWith(`${stagePrefix}/`) ? allowedMethods(path.slice(stagePrefix.length)) : [];
+    if (allowed.length > 0) {
+      reply.header("Allow", allowed.join(", "));
+      return send(reply, recorded, {
+        status: 405,
+        body: { message: `${request.method} is not allowed on ${path}; allowed: ${allowed.join(", ")}` },
+      });
+    }
+    return send(reply, recorded, {
+      status: 404,
+      body: { message: `No route serves ${request.method} ${path}; routes are under ${stagePrefix || "/"}` },
+    });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+
+  app.setErrorHandler(refuse);
+
+  app.addHook("onClose", async () => closing.abort());
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  if (address === null || typeof address === "string") throw new Error("The order API has no TCP port");
 
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${address.port}`,
     faults,
     requests,
     get carts() {
@@ -172,7 +244,6 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
       return service.events;
     },
     calls: (operation) => requests.filter((recorded) => recorded.operation === operation),
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () => app.close(),
   };
 }

@@ -1,26 +1,64 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { routes } from "../../components/routes";
 import { states } from "../../components/definition";
-import { main } from "../../local/cli";
-import { parseCliArgs, UsageError } from "../../local/cliArgs";
+import { main, quietWhenClosed } from "../../local/cli";
+import { limits, optionTable, parseCliArgs, usage, UsageError } from "../../local/cliArgs";
+import { ConfigError, loadStackForCli } from "../../local/cliStack";
 import { colorsFor } from "../../local/colors";
+import { didYouMean } from "../../local/didYouMean";
 import { routeOperationFor } from "../../local/faultTargets";
+import { latencyWarnings } from "../../local/latencyWarnings";
+import { exitOnUnsupportedNode, nodeVersionProblem } from "../../local/nodeVersion";
 import { TracePrinter } from "../../local/trace";
 import { dev, oneItemOrder, run } from "./harness";
 
-/** `npm start -- <args>` as a process, without npm. */
-const start = (...args: string[]) =>
-  spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "local/cli.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
+/** A seeded PRNG (mulberry32), so a failing fuzz case replays. */
+function prng(state: number) {
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 describe("npm start", () => {
+  /**
+   * As `npm start -- --input samples/empty-cart.json | head -c 1`: the reader leaves after the
+   * first chunk. The one child process of these tests, started at once so that its second or so
+   * of start-up overlaps the in-process tests rather than adding to them.
+   */
+  let cutShort: Promise<{ code: number | null; stderr: string }>;
+  before(() => {
+    const child = spawn(
+      process.execPath,
+      [
+        "-r",
+        "sucrase/register/ts",
+        "-r",
+        "./local/nodeVersion.ts",
+        "local/cli.ts",
+        "--input",
+        "samples/empty-cart.json",
+      ],
+      { env: { ...process.env, NO_COLOR: "1" } },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stdout.once("data", () => child.stdout.destroy());
+    cutShort = new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
+  });
+
   describe("its options", () => {
     it("default to the sample order on the dev stack, no faults, retry pauses at 1/100", () => {
       assert.deepEqual(parseCliArgs([]), {
         help: false,
+        quiet: false,
         inputFile: "samples/order.json",
         stack: "dev",
         faults: [],
@@ -68,8 +106,113 @@ describe("npm start", () => {
         ["--latency", "fast"],
         ["--retry-scale", "0"],
         ["--nope"],
+        ["stray"],
       ]) {
         assert.throws(() => parseCliArgs(args), UsageError, args.join(" "));
+      }
+    });
+
+    it("refuse a fault status outside 400-599, naming the option and the value", () => {
+      for (const status of ["100", "200", "302", "399", "600", "9999999999"]) {
+        assert.throws(
+          () => parseCliArgs(["--fail", `Tax.GetTaxes=${status}x1`]),
+          new RegExp(`^UsageError: --fail Tax\\.GetTaxes=${status}x1: the status must be from 400 to 599`),
+        );
+      }
+    });
+
+    it("refuse a fault count of 0 or above the maximum", () => {
+      for (const count of ["0", String(limits.maxFaultCount + 1), "1".repeat(400)]) {
+        assert.throws(
+          () => parseCliArgs(["--lose", `Tax.GetTaxes=504x${count}`]),
+          /the count must be from 1 to/,
+        );
+      }
+      assert.equal(
+        parseCliArgs(["--fail", `Tax.GetTaxes=504x${limits.maxFaultCount}`]).faults[0].spec.count,
+        1000,
+      );
+    });
+
+    it("refuse a latency past the maximum, which Node's timers would fire at once", () => {
+      assert.throws(
+        () => parseCliArgs(["--latency", "3000000000"]),
+        /--latency 3000000000: at most 300000 ms/,
+      );
+      assert.throws(() => parseCliArgs(["--latency", `Tax.GetTaxes=${limits.maxLatencyMs + 1}`]), UsageError);
+      assert.equal(
+        parseCliArgs(["--latency", String(limits.maxLatencyMs)]).latencies[0].ms,
+        limits.maxLatencyMs,
+      );
+    });
+
+    it("refuse a retry scale that is not a finite fraction in (0, 1]", () => {
+      for (const scale of ["1/0", "0/0", "0", "2", "1e400", "Infinity", "1/", "1/100/2", ""]) {
+        assert.throws(
+          () => parseCliArgs(["--retry-scale", scale]),
+          /--retry-scale must be a fraction above 0/,
+          scale,
+        );
+      }
+    });
+
+    it("suggest the option meant by a mistyped one", () => {
+      assert.throws(
+        () => parseCliArgs(["--fial", "x"]),
+        /^UsageError: Unknown option --fial\. Did you mean --fail\?$/,
+      );
+      assert.throws(() => parseCliArgs(["--retryscale", "1"]), /Did you mean --retry-scale\?/);
+      assert.throws(() => parseCliArgs(["--zzzzzz"]), /^UsageError: Unknown option --zzzzzz\.$/);
+    });
+
+    it("take -h and -q for --help and --quiet", () => {
+      assert.deepEqual([parseCliArgs(["-h"]).help, parseCliArgs(["-q"]).quiet], [true, true]);
+    });
+
+    it("throw nothing but a UsageError, and keep every number in bounds, on 1 000 random arguments", () => {
+      const random = prng(0x11c1);
+      const pieces = [
+        "--fail",
+        "--lose",
+        "--latency",
+        "--retry-scale",
+        "--stack",
+        "-q",
+        "-h",
+        "--",
+        "=",
+        "x",
+        "*",
+      ];
+      const values = [
+        "Tax.GetTaxes=503x2",
+        "1/0",
+        "0.5",
+        "-1",
+        "NaN",
+        "99999999999999999999",
+        "constructor",
+        "__proto__=1",
+        "%ZZ",
+        "",
+      ];
+      for (let i = 0; i < 1000; i++) {
+        const args = Array.from({ length: Math.floor(random() * 5) }, () => {
+          const from = random() < 0.5 ? pieces : values;
+          return from[Math.floor(random() * from.length)];
+        });
+        try {
+          const options = parseCliArgs(args);
+          assert.ok(options.retryScale > 0 && options.retryScale <= limits.maxRetryScale, args.join(" "));
+          for (const { ms } of options.latencies)
+            assert.ok(ms >= 0 && ms <= limits.maxLatencyMs, args.join(" "));
+          for (const { spec } of options.faults) {
+            assert.ok(spec.status >= 400 && spec.status <= 599, args.join(" "));
+            assert.ok(spec.count >= 1 && (spec.count <= limits.maxFaultCount || spec.count === Infinity));
+          }
+        } catch (error) {
+          assert.ok(error instanceof UsageError, `${args.join(" ")}: ${(error as Error).stack}`);
+        }
       }
     });
 
@@ -80,6 +223,172 @@ describe("npm start", () => {
         routes.receiveEvent.operation,
       );
       assert.throws(() => routeOperationFor("Pricing", dev.definition), /Unknown route or state "Pricing"/);
+    });
+
+    it("warn about a latency that outlasts the Task timeout of the route it delays", () => {
+      assert.deepEqual(
+        latencyWarnings([{ operation: routes.getTaxes.operation, ms: 29_999 }], dev.definition),
+        [],
+      );
+      assert.deepEqual(
+        latencyWarnings([{ operation: routes.getTaxes.operation, ms: 30_000 }], dev.definition),
+        [
+          "Warning: a latency of 30000 ms on Tax.GetTaxes is not shorter than the TimeoutSeconds (30 s) of Tax.GetTaxes: those calls will end in States.Timeout.",
+        ],
+      );
+      assert.equal(latencyWarnings([{ operation: undefined, ms: 60_000 }], dev.definition).length, 1);
+    });
+  });
+
+  describe("its help", () => {
+    it("lists every option of the table, with its short form", () => {
+      for (const { name, short } of optionTable) {
+        assert.match(usage, new RegExp(`${short === undefined ? "" : `-${short}, `}--${name}\\b`));
+      }
+    });
+  });
+
+  describe("a mistyped name", () => {
+    it("is matched to the one meant, by prefix or by a few edits, case aside", () => {
+      const names = ["Pricing.GetPrices", "Tax.GetTaxes", "Order.CreateOrder"];
+      assert.equal(didYouMean("pricing", names), "Pricing.GetPrices");
+      assert.equal(didYouMean("Tax.GetTaxe", names), "Tax.GetTaxes");
+      assert.equal(didYouMean("tax.gettaxes", names), "Tax.GetTaxes");
+      assert.equal(didYouMean("Shipping", names), undefined);
+      assert.equal(didYouMean("", names), undefined);
+    });
+  });
+
+  describe("the stack it loads", () => {
+    let project: string;
+    beforeEach(() => {
+      project = mkdtempSync(join(tmpdir(), "stack-"));
+      copyFileSync("Pulumi.yaml", join(project, "Pulumi.yaml"));
+      copyFileSync("Pulumi.dev.yaml", join(project, "Pulumi.dev.yaml"));
+    });
+    afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+    it("is a usage error when unknown, naming the stacks there are and the likely one", () => {
+      assert.throws(
+        () => loadStackForCli("dve", project),
+        (error: Error) =>
+          error instanceof UsageError &&
+          error.message === 'No stack "dve": there is no Pulumi.dve.yaml. Stacks: dev. Did you mean "dev"?',
+      );
+    });
+
+    it("cannot name a file outside the project", () => {
+      assert.throws(() => loadStackForCli("../dev", project), UsageError);
+    });
+
+    it("is a config error naming the file when its YAML does not parse", () => {
+      writeFileSync(join(project, "Pulumi.broken.yaml"), "config:\n  a: [\n");
+      assert.throws(
+        () => loadStackForCli("broken", project),
+        (error: Error) =>
+          error instanceof ConfigError && /^Pulumi\.broken\.yaml is not valid YAML: /.test(error.message),
+      );
+    });
+
+    it("is a config error listing every invalid setting by key and value", () => {
+      writeFileSync(
+        join(project, "Pulumi.bad.yaml"),
+        "config:\n  order-processing-workflow:apiId: MyApiId\n  order-processing-workflow:stage: dev\n  order-processing-workflow:logRetentionDays: 10\n  order-processing-workflow:mapMaxConcurrency: 99\n  aws:region: us-east-1\n",
+      );
+      assert.throws(
+        () => loadStackForCli("bad", project),
+        (error: Error) =>
+          error instanceof ConfigError &&
+          error.message.startsWith("Pulumi.bad.yaml: invalid order workflow settings") &&
+          /logRetentionDays[^\n]*got 10/.test(error.message) &&
+          /mapMaxConcurrency[^\n]*got 99/.test(error.message),
+      );
+    });
+  });
+
+  describe("a stack file it is given", () => {
+    let project: string;
+    // The YAML parser warns, through process.emitWarning, of keys it must stringify; those warnings
+    // are expected here, and kept out of the test output.
+    const emitWarning = process.emitWarning;
+    before(() => {
+      project = mkdtempSync(join(tmpdir(), "stack-fuzz-"));
+      copyFileSync("Pulumi.yaml", join(project, "Pulumi.yaml"));
+      process.emitWarning = () => undefined;
+    });
+    after(() => {
+      process.emitWarning = emitWarning;
+      rmSync(project, { recursive: true, force: true });
+    });
+
+    it("is either loaded or refused with one ConfigError, over 300 mutated stack files", () => {
+      const random = prng(0x57ac);
+      const original = readFileSync("Pulumi.dev.yaml", "utf8");
+      const inserts = [
+        ": ",
+        "[",
+        "{",
+        "!!binary ",
+        "&a ",
+        "*a ",
+        "\t",
+        "- ",
+        '"',
+        "\u0000",
+        "99999999999999999999",
+        "-1",
+        "true",
+        "~",
+        "\n  ",
+      ];
+      const outcomes = { loaded: 0, refused: 0 };
+      for (let i = 0; i < 300; i++) {
+        let text = original;
+        for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
+          const at = Math.floor(random() * text.length);
+          const removed = Math.floor(random() * 4);
+          text =
+            text.slice(0, at) + inserts[Math.floor(random() * inserts.length)] + text.slice(at + removed);
+        }
+        writeFileSync(join(project, "Pulumi.fuzz.yaml"), text);
+        try {
+          loadStackForCli("fuzz", project);
+          outcomes.loaded++;
+        } catch (error) {
+          assert.ok(error instanceof ConfigError, `case ${i}: ${(error as Error).stack}\n${text}`);
+          assert.doesNotMatch(error.message, /\n\s+at /, `case ${i}: a stack trace in the message`);
+          outcomes.refused++;
+        }
+      }
+      assert.ok(outcomes.refused > 50 && outcomes.loaded > 0, JSON.stringify(outcomes));
+    });
+  });
+
+  describe("on an unsupported Node", () => {
+    it("says which Node it needs and how to get it", () => {
+      const problem = nodeVersionProblem("20.20.2");
+      assert.match(problem ?? "", /needs Node\.js 22 or later; this is Node\.js 20\.20\.2/);
+      assert.match(problem ?? "", /npm ci` without --ignore-scripts/);
+    });
+
+    it("accepts Node 22 and later", () => {
+      assert.deepEqual(["22.0.0", "24.21.0", "v25.1.0"].map(nodeVersionProblem), [
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    });
+
+    it("exits 2 with the advice before anything runs", () => {
+      let written = "";
+      const codes: number[] = [];
+      exitOnUnsupportedNode({
+        version: "18.19.0",
+        stderr: { write: (text) => (written += text) },
+        exit: (code) => codes.push(code),
+      });
+      assert.deepEqual(codes, [2]);
+      assert.match(written, /Node\.js 18\.19\.0/);
     });
   });
 
@@ -95,22 +404,20 @@ describe("npm start", () => {
       result.events.forEach((event) => printer.print(event));
       const shown = lines.map((line) => line.replace(/\d+ ms$/, "N ms"));
       assert.ok(shown.includes("→ For Each Product In Cart"));
-      assert.ok(shown.includes("  → Parallel_Processing [item 0]"));
-      assert.ok(shown.includes("    ↻ Pricing.GetPrices [item 0]  retry 1 of 3"));
+      assert.ok(shown.includes("[item 0]   → Parallel_Processing"));
+      assert.ok(shown.includes("[item 0]     ↻ Pricing.GetPrices  retry 1 of 3"));
       assert.ok(
         shown.includes(
-          "    ⤷ Pricing.GetPrices [item 0]  caught, next: Record Pricing.GetPrices Failure  N ms",
+          "[item 0]     ⤷ Pricing.GetPrices  caught, next: Record Pricing.GetPrices Failure  N ms",
         ),
       );
       assert.ok(
-        !shown.includes("    ✓ Pricing.GetPrices [item 0]  N ms"),
+        !shown.includes("[item 0]     ✓ Pricing.GetPrices  N ms"),
         "a caught state is not shown as a success",
       );
-      assert.ok(shown.includes("    ✓ ProductCatalog.GetProduct [item 0]  N ms"));
+      assert.ok(shown.includes("[item 0]     ✓ ProductCatalog.GetProduct  N ms"));
       assert.ok(
-        shown.some((line) =>
-          /^ {4}✗ Pricing\.GetPrices \[item 0\] {2}ApiGateway\.503 \{"message"/.test(line),
-        ),
+        shown.some((line) => /^\[item 0\] {5}✗ Pricing\.GetPrices {2}ApiGateway\.503 \{"message"/.test(line)),
       );
     });
 
@@ -156,9 +463,65 @@ describe("npm start", () => {
     assert.match(stderr, /Unknown route or state "Nope"[\s\S]*npm start -- --help/);
   });
 
-  it("sets the process's exit code from the execution", () => {
-    const { status, stdout } = start("--input", "samples/empty-cart.json");
-    assert.equal(status, 1, stdout);
-    assert.match(stdout, /^Error: Order\.EmptyCart$/m);
+  it("suggests the route meant by a mistyped fault target", async () => {
+    const { status, stderr } = await startInProcess("--fail", "Pricing.GetPrice=500x1");
+    assert.equal(status, 2);
+    assert.match(stderr, /Did you mean "Pricing\.GetPrices"\?/);
+  });
+
+  it("exits 2 for an unknown stack with one message listing the stacks, no stack trace", async () => {
+    const { status, stdout, stderr } = await startInProcess("--stack", "nosuch");
+    assert.equal(status, 2);
+    assert.equal(stdout, "");
+    assert.equal(
+      stderr,
+      'No stack "nosuch": there is no Pulumi.nosuch.yaml. Stacks: dev, prod.\n\nSee npm start -- --help\n',
+    );
+  });
+
+  it("exits 3 and says it is a bug when something unforeseen fails, keeping 1 for a failed execution", async () => {
+    let stderr = "";
+    const failing = {
+      write: () => {
+        throw new Error("disk full");
+      },
+    };
+    const status = await main(["-h"], failing, { write: (text: string) => (stderr += text) });
+    assert.equal(status, 3);
+    assert.match(stderr, /^npm start failed unexpectedly; this is a bug:\nError: disk full/);
+  });
+
+  it("prints the help for -h and exits 0", async () => {
+    const { status, stdout } = await startInProcess("-h");
+    assert.equal(status, 0);
+    assert.equal(stdout, `${usage}\n`);
+  });
+
+  it("prints only the summary with --quiet", async () => {
+    const { status, stdout } = await startInProcess("--quiet");
+    assert.equal(status, 0);
+    assert.doesNotMatch(stdout, /→|Order processing, stack/);
+    assert.match(stdout, /Execution SUCCEEDED/);
+  });
+
+  it("says in the summary when the idempotency store answered a retried POST", async () => {
+    const { status, stdout } = await startInProcess("-q", "--lose", "Order.CreateOrder=504x1");
+    assert.equal(status, 0);
+    assert.match(stdout, /Order\.CreateOrder ×2,/);
+    assert.match(stdout, /^ {2}Order\.CreateOrder ×1 answered from the idempotency store/m);
+  });
+
+  it("stops writing, without an error, once its reader has gone", () => {
+    const stream = new PassThrough();
+    const output = quietWhenClosed(stream);
+    stream.emit("error", Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
+    assert.equal(output.write("more"), true);
+    assert.equal(stream.read(), null);
+  });
+
+  it("as a process, exits with the execution's code and no error when its output is cut short", async () => {
+    const { code, stderr } = await cutShort;
+    assert.equal(stderr, "");
+    assert.equal(code, 1);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { routes } from "../../components/routes";
-import { OrderApi, startOrderApi } from "../../local/api/server";
+import { bodyLimitBytes, OrderApi, startOrderApi } from "../../local/api/server";
 
 const cart = {
   customerId: "cust-1001",
@@ -73,9 +73,71 @@ describe("the local order API", () => {
     assert.equal(api.carts.length, 0);
   });
 
-  it("answers a path outside the stage or the route table as API Gateway does, with a 403", async () => {
-    assert.equal((await call("GET", "/prod/products/prod-beans")).status, 403);
-    assert.equal((await call("DELETE", "/dev/carts/cart-0001")).status, 403);
+  it("answers a path outside the stage or the route table with a 404 naming the request", async () => {
+    const outside = await call("GET", "/prod/products/prod-beans");
+    assert.equal(outside.status, 404);
+    assert.equal(
+      outside.body.message,
+      "No route serves GET /prod/products/prod-beans; routes are under /dev",
+    );
+    assert.equal((await call("GET", "/dev/nowhere")).status, 404);
+  });
+
+  it("answers a method the path does not take with a 405 and the methods it does", async () => {
+    const response = await fetch(`${api.origin}/dev/carts/cart-0001`, { method: "DELETE" });
+    assert.equal(response.status, 405);
+    assert.equal(response.headers.get("allow"), "PATCH");
+    assert.deepEqual(await response.json(), {
+      message: "DELETE is not allowed on /dev/carts/cart-0001; allowed: PATCH",
+    });
+  });
+
+  it("answers a body past 256 KiB with a 413 and a JSON message, and creates nothing", async () => {
+    const response = await fetch(`${api.origin}/dev/carts`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": "k" },
+      body: JSON.stringify({ ...cart, padding: "x".repeat(bodyLimitBytes) }),
+    });
+    assert.equal(response.status, 413);
+    assert.equal(typeof ((await response.json()) as { message: unknown }).message, "string");
+    assert.equal(api.carts.length, 0);
+  });
+
+  it("answers a body that is not JSON, or that names __proto__, with a 400", async () => {
+    for (const body of ["{", '{"__proto__":{"x":1},"customerId":"c","currency":"EUR","items":[]}']) {
+      const response = await fetch(`${api.origin}/dev/carts`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": "k" },
+        body,
+      });
+      assert.equal(response.status, 400, body);
+    }
+    assert.equal(api.carts.length, 0);
+    assert.deepEqual(
+      api.requests.map((recorded) => [recorded.operation, recorded.status]),
+      [
+        [routes.createOrder.operation, 400],
+        [routes.createOrder.operation, 400],
+      ],
+    );
+  });
+
+  it("reads constructor, __proto__ and toString as query names like any other", async () => {
+    const { status, body } = await call(
+      "GET",
+      "/dev/prices/price-beans-eur?quantity=1&constructor=1&__proto__=2&toString=3",
+    );
+    assert.equal(status, 200);
+    assert.equal(body.priceId, "price-beans-eur");
+    assert.deepEqual(api.requests[0].query.constructor, ["1"]);
+  });
+
+  it("answers a path with malformed percent-encoding with a 400", async () => {
+    for (const path of ["/dev/products/%ZZ", "/dev/products/%E0%A4%A"]) {
+      const { status, body } = await call("GET", path);
+      assert.equal(status, 400, path);
+      assert.match(body.message, /not a valid url component/);
+    }
   });
 
   it("prices a line as unit amount × quantity, in minor units", async () => {
@@ -129,11 +191,22 @@ describe("the local order API", () => {
     assert.ok(Date.now() - started >= 60);
   });
 
+  it("closes at once while a call is held by a long latency", async () => {
+    const held = await startOrderApi({ stage: "dev" });
+    held.faults.delay(60_000);
+    const pending = fetch(`${held.origin}/dev/customers/cust-1001`).catch(() => "hung up");
+    while (held.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const started = Date.now();
+    await held.close();
+    assert.equal(await pending, "hung up");
+    assert.ok(Date.now() - started < 1000, `closed in ${Date.now() - started} ms`);
+  });
+
   it("records each request with its method, path, query, headers, body and answer", async () => {
     await call("GET", "/dev/prices/price-mug-eur?quantity=2");
     const [recorded] = api.requests;
     assert.deepEqual(
-      [recorded.operation, recorded.method, recorded.path, recorded.query, recorded.status],
+      [recorded.operation, recorded.method, recorded.path, { ...recorded.query }, recorded.status],
       [routes.getPrices.operation, "GET", "/dev/prices/price-mug-eur", { quantity: ["2"] }, 200],
     );
     assert.equal(recorded.headers["content-type"], "application/json");

@@ -1,0 +1,34 @@
+import type { AslDefinition } from "../components/asl";
+import { apiGatewayTasks } from "./definitionStates";
+import { routeOperationFor } from "./faultTargets";
+
+/** The ASL default for a Task without TimeoutSeconds. */
+const defaultTimeoutSeconds = 60;
+
+/**
+ * A warning for each latency that outlasts the TimeoutSeconds of a Task calling the delayed route:
+ * those calls end in States.Timeout (retried, then caught), which is seldom what the delay was for.
+ * `operation` undefined is a delay on every route.
+ */
+export function latencyWarnings(
+  latencies: readonly { readonly operation: string | undefined; readonly ms: number }[],
+  definition: AslDefinition,
+): string[] {
+  const tasks = apiGatewayTasks(definition).map(({ name, state }) => ({
+    name,
+    operation: routeOperationFor(name, definition),
+    timeoutSeconds: Number(state.TimeoutSeconds ?? defaultTimeoutSeconds),
+  }));
+  return latencies.flatMap(({ operation, ms }) => {
+    const outlasted = tasks.filter(
+      (task) => (operation === undefined || task.operation === operation) && ms >= task.timeoutSeconds * 1000,
+    );
+    if (outlasted.length === 0) return [];
+    const seconds = [...new Set(outlasted.map((task) => task.timeoutSeconds))].join(" or ");
+    return [
+      `Warning: a latency of ${ms} ms on ${operation ?? "every route"} is not shorter than the TimeoutSeconds (${seconds} s) of ${outlasted
+        .map((task) => task.name)
+        .join(", ")}: those calls will end in States.Timeout.`,
+    ];
+  });
+}
