@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { buildDefinition } from "../components/definition";
 import { executionPolicy } from "../components/iam";
+import { defaults } from "../components/settings";
 import { parseDefinition, walkStates } from "../policy/lib/asl";
 import { stepfunctionsRoleMatchesApiCalls } from "../policy/policies/stepfunctions-role-matches-api-calls";
 import { stepfunctionsTaskRetryAndCatch } from "../policy/policies/stepfunctions-task-retry-and-catch";
@@ -154,7 +155,7 @@ function stack(count: number): PolicyResource[] {
     const definition = buildDefinition({
       endpoint: `${apiId}.execute-api.us-east-1.amazonaws.com`,
       stage: "prod",
-      mapMaxConcurrency: 5,
+      ...defaults,
     });
     const stateMachine = resource("aws:sfn/stateMachine:StateMachine", `orders-${i}`, {
       roleArn: `arn:aws:iam::123456789012:role/role-${i}`,

@@ -2,6 +2,7 @@
 // builders, for the stack policy's tests.
 import { buildDefinition } from "../../components/definition";
 import { executionPolicy } from "../../components/iam";
+import { defaults } from "../../components/settings";
 import { UNKNOWN_STRING } from "./harness";
 import { StackResource } from "./stack-harness";
 
@@ -22,7 +23,7 @@ const routesPolicy = executionPolicy(
 const orderDefinition = buildDefinition({
   endpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
   stage: "dev",
-  mapMaxConcurrency: 5,
+  ...defaults,
 });
 export const granted = routesPolicy.Statement[0].Resource as string[];
 
