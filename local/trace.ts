@@ -75,7 +75,9 @@ export function summary(
   const calls =
     [...perRoute].map(([operation, count]) => `${operation} ×${count}`).join(", ") || "no API call";
   const headline =
-    result.status === "SUCCEEDED" ? green(bold("Execution SUCCEEDED")) : red(bold("Execution FAILED"));
+    result.status === "SUCCEEDED"
+      ? green(bold("Execution SUCCEEDED"))
+      : red(bold(`Execution ${result.status}`));
   const lines = [
     "",
     `${headline} in ${result.durationMs} ms · ${transitions} state transitions · ${requests.length} API calls`,

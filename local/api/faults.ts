@@ -1,28 +1,49 @@
-/** How one route misbehaves on its next calls. */
-export interface FaultSpec {
-  /** The HTTP status answered instead of the real response. */
-  readonly status: number;
-  /** How many calls in a row fail; Infinity for a route that never recovers. */
-  readonly count: number;
-  /**
-   * The API does the work, then the answer is lost on the way back and the caller sees `status`
-   * (a gateway timeout after the cart was created): only idempotency keeps a retry from repeating it.
-   */
-  readonly responseLost?: boolean;
-}
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Contract, Operation, Schema } from "./contract";
+import type { ServiceResponse } from "./orderService";
+
+/**
+ * How one route misbehaves on its next calls:
+ * - `status`: answer that HTTP status instead of the real response (or, `responseLost`, after doing
+ *   the work: a gateway timeout after the cart was created, where only idempotency keeps a retry
+ *   from repeating it);
+ * - `timeout`: never answer, so the call outlasts the Task's TimeoutSeconds (`States.Timeout`);
+ * - `malformed`: do the work, then answer 2xx with a body that breaks the contract.
+ */
+export type FaultSpec =
+  | {
+      readonly kind?: "status";
+      readonly status: number;
+      /** How many calls in a row fail; Infinity for a route that never recovers. */
+      readonly count: number;
+      readonly responseLost?: boolean;
+    }
+  | { readonly kind: "timeout" | "malformed"; readonly count: number };
+
+export type FaultKind = NonNullable<FaultSpec["kind"]>;
 
 /** The fault, if any, to apply to one call. */
 export interface AppliedFault {
-  readonly status: number;
+  readonly kind: FaultKind;
+  /** For `status` faults: the status answered. */
+  readonly status?: number;
   readonly responseLost: boolean;
   /** 1 for the first failed call of this fault. */
   readonly ordinal: number;
   readonly count: number;
 }
 
-interface Pending extends FaultSpec {
+interface Pending {
+  readonly spec: FaultSpec;
   used: number;
 }
+
+/**
+ * How long a `timeout` fault holds a call whose caller never gives up: longer than any Task's
+ * TimeoutSeconds in this project (30 s), so a caller that waits sees the timeout; bounded, so a
+ * forgotten client cannot hold the API open for good.
+ */
+export const timeoutHoldMs = 60_000;
 
 /**
  * Faults and latency injected per route (keyed by the route's operation name), so a run can show
@@ -36,7 +57,7 @@ export class Faults {
   /** Queues a fault; several faults on one route apply one after the other. */
   fail(operation: string, spec: FaultSpec): this {
     if (!(spec.count >= 1)) throw new Error(`A fault needs a count of at least 1; got ${spec.count}`);
-    this.pending.set(operation, [...(this.pending.get(operation) ?? []), { ...spec, used: 0 }]);
+    this.pending.set(operation, [...(this.pending.get(operation) ?? []), { spec, used: 0 }]);
     return this;
   }
 
@@ -57,12 +78,66 @@ export class Faults {
     const current = queue?.[0];
     if (queue === undefined || current === undefined) return undefined;
     current.used += 1;
-    if (current.used >= current.count) queue.shift();
-    return {
-      status: current.status,
-      responseLost: current.responseLost ?? false,
-      ordinal: current.used,
-      count: current.count,
-    };
+    if (current.used >= current.spec.count) queue.shift();
+    const { spec } = current;
+    return "status" in spec
+      ? {
+          kind: "status",
+          status: spec.status,
+          responseLost: spec.responseLost ?? false,
+          ordinal: current.used,
+          count: spec.count,
+        }
+      : { kind: spec.kind, responseLost: false, ordinal: current.used, count: spec.count };
   }
+}
+
+/**
+ * A `timeout` fault: no answer until the caller hangs up (`closed` resolves, then undefined: there
+ * is no one to answer) or, if it never does, API Gateway's own answer to a slow integration, a 504.
+ */
+export async function outlast(closed: Promise<void>): Promise<ServiceResponse | undefined> {
+  const controller = new AbortController();
+  const held = sleep(timeoutHoldMs, undefined, { signal: controller.signal }).then(
+    (): ServiceResponse => ({ status: 504, body: { message: "Endpoint request timed out" } }),
+    () => undefined,
+  );
+  const answer = await Promise.race([closed.then(() => undefined), held]);
+  controller.abort();
+  return answer;
+}
+
+/** The fields a schema requires, through `$ref` and `allOf`. */
+function requiredFields(contract: Contract, schema: Schema): string[] {
+  if (schema.$ref !== undefined) return requiredFields(contract, contract.schema(schema.$ref));
+  return [
+    ...(schema.required ?? []),
+    ...(schema.allOf ?? []).flatMap((part) => requiredFields(contract, part)),
+  ];
+}
+
+/**
+ * A `malformed` fault: the real 2xx answer without every field the contract requires of it, as a
+ * service that changed its response shape would send. The workflow reads only required fields
+ * (test/local/contract.test.ts), so its ResultSelector finds nothing where it looks.
+ */
+export function malformed(
+  contract: Contract,
+  operation: Operation,
+  response: ServiceResponse,
+): ServiceResponse {
+  const schema = contract.responseSchema(operation, response.status);
+  if (
+    response.status >= 300 ||
+    schema === undefined ||
+    typeof response.body !== "object" ||
+    response.body === null
+  ) {
+    return response;
+  }
+  const dropped = new Set(requiredFields(contract, schema));
+  return {
+    status: response.status,
+    body: Object.fromEntries(Object.entries(response.body).filter(([field]) => !dropped.has(field))),
+  };
 }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { idempotencyHeader } from "../../components/apiGatewayTask";
 import { seed } from "../seed";
 import { Contract } from "./contract";
-import { Faults } from "./faults";
+import { Faults, malformed, outlast } from "./faults";
 import { IdempotencyStore } from "./idempotency";
 import { Cart, OrderService, ReceivedEvent, ServiceResponse } from "./orderService";
 import { MatchedRoute, matchRoute, stagePath } from "./routeMatcher";
@@ -68,6 +68,8 @@ interface Incoming {
   readonly query: Record<string, string[]>;
   readonly headers: IncomingHttpHeaders;
   readonly body: unknown;
+  /** Resolves when the caller hangs up. */
+  readonly closed: Promise<void>;
 }
 
 function queryOf(url: URL): Record<string, string[]> {
@@ -88,7 +90,8 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
   const requests: RecordedRequest[] = [];
   const stagePrefix = stagePath(options.stage);
 
-  async function answer(incoming: Incoming): Promise<ServiceResponse> {
+  /** undefined: the caller hung up before an answer. */
+  async function answer(incoming: Incoming): Promise<ServiceResponse | undefined> {
     const { matched, query, headers, body } = incoming;
     if (matched === undefined) {
       // What API Gateway answers for a path or method it does not serve (or another stage).
@@ -104,7 +107,8 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
           : `call ${fault?.ordinal} of ${fault?.count}`;
       return { status, body: { message: `Injected fault ${status} on ${route.operation} (${which})` } };
     };
-    if (fault !== undefined && !fault.responseLost) return injected(fault.status);
+    if (fault?.kind === "timeout") return outlast(incoming.closed);
+    if (fault?.kind === "status" && !fault.responseLost) return injected(fault.status ?? 500);
 
     if (body === notJson) return { status: 400, body: { message: "The request body is not JSON" } };
     const operation = contract.operation(route);
@@ -131,18 +135,21 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
     } else {
       response = handle();
     }
-    return fault?.responseLost ? injected(fault.status) : response;
+    if (fault?.kind === "malformed") return malformed(contract, operation, response);
+    return fault?.responseLost ? injected(fault.status ?? 500) : response;
   }
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = request.method ?? "";
+    const closed = new Promise<void>((resolve) => response.once("close", resolve));
     const inStage = url.pathname.startsWith(`${stagePrefix}/`);
     const incoming: Incoming = {
       matched: inStage ? matchRoute(method, url.pathname.slice(stagePrefix.length)) : undefined,
       query: queryOf(url),
       headers: request.headers,
       body: parseBody(await readBody(request)),
+      closed,
     };
     const recorded: RecordedRequest = {
       operation: incoming.matched?.route.operation,
@@ -154,6 +161,7 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
     };
     requests.push(recorded);
     const answered = await answer(incoming);
+    if (answered === undefined) return;
     recorded.status = answered.status;
     recorded.response = answered.body;
     json(response, answered);

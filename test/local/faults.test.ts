@@ -39,7 +39,7 @@ const [transientRetrier, throttlingRetrier] = retryPolicy;
 const retriesOf = (result: ExecutionResult) => result.events.filter((event) => event.type === "StateRetried");
 const failure = (result: ExecutionResult) => {
   assert.equal(result.status, "FAILED");
-  return result as Extract<ExecutionResult, { status: "FAILED" }>;
+  return result as Exclude<ExecutionResult, { status: "SUCCEEDED" }>;
 };
 
 describe("the workflow, run locally with faults", () => {
