@@ -181,6 +181,10 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
     },
     calls: (operation) => requests.filter((recorded) => recorded.operation === operation),
     close: () =>
-      new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // A call held by a timeout fault, or abandoned by its caller, must not hold the close.
+        server.closeAllConnections();
+      }),
   };
 }
