@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { outcomeErrors, safetyNetSilentErrors } from "../../components/outcomes";
+import { routes } from "../../components/routes";
+import {
+  executionStatusEventPattern,
+  orderFailedTarget,
+  safetyNetRoute,
+  safetyNetRetryPolicy,
+} from "../../components/safetyNet";
+
+const stateMachineArn = "arn:aws:states:us-east-1:123456789012:stateMachine:orders-dev-1a2b3c4";
+const pattern = executionStatusEventPattern(stateMachineArn);
+
+describe("the safety net's rule", () => {
+  it("matches Step Functions execution status changes of this state machine only", () => {
+    assert.deepEqual(pattern.source, ["aws.states"]);
+    assert.deepEqual(pattern["detail-type"], ["Step Functions Execution Status Change"]);
+    assert.deepEqual(pattern.detail.stateMachineArn, [stateMachineArn]);
+  });
+
+  it("matches every timed-out and aborted execution", () => {
+    assert.deepEqual(pattern.detail.$or[0], { status: ["TIMED_OUT", "ABORTED"] });
+  });
+
+  it("matches a failed execution unless its error says the definition dealt with it", () => {
+    assert.deepEqual(pattern.detail.$or[1], {
+      status: ["FAILED"],
+      error: [{ "anything-but": [...safetyNetSilentErrors] }],
+    });
+  });
+
+  it("stays silent after an announced failure, a rejected input or an unconfirmed OrderCreated", () => {
+    assert.deepEqual([...safetyNetSilentErrors].sort(), [
+      outcomeErrors.cartTooLarge,
+      outcomeErrors.emptyCart,
+      outcomeErrors.failureAnnounced,
+      outcomeErrors.invalidId,
+      outcomeErrors.invalidInput,
+      outcomeErrors.orderCreatedUnconfirmed,
+    ]);
+  });
+
+  it("announces a failed OrderFailed announcement and a contract-breaking answer the definition could not report", () => {
+    assert.ok(!safetyNetSilentErrors.includes(outcomeErrors.failureUnannounced));
+    assert.ok(!safetyNetSilentErrors.includes(outcomeErrors.malformedResponse));
+  });
+});
+
+describe("the safety net's target", () => {
+  const target = orderFailedTarget();
+  /** What EventBridge does with the template: each `<name>` becomes the JSON value read from the event. */
+  const render = (event: Record<string, any>) =>
+    JSON.parse(
+      target.inputTemplate.replace(/<(\w+)>/g, (_, name: string) => {
+        const path = target.inputPathsMap[name].split(".").slice(1);
+        return JSON.stringify(path.reduce((value, key) => value[key], event));
+      }),
+    );
+  const event = {
+    "detail-type": "Step Functions Execution Status Change",
+    detail: {
+      executionArn: "arn:aws:states:us-east-1:123456789012:execution:orders-dev-1a2b3c4:run-1",
+      stateMachineArn,
+      status: "TIMED_OUT",
+    },
+  };
+
+  it("calls POST /events/receive, the route of the route table", () => {
+    assert.equal(safetyNetRoute, routes.receiveEvent);
+  });
+
+  it("posts an OrderFailed naming the execution and its status, announced by the safety net", () => {
+    assert.deepEqual(render(event), {
+      eventType: "OrderFailed",
+      detail: {
+        executionArn: event.detail.executionArn,
+        executionStatus: "TIMED_OUT",
+        announcedBy: "safety-net",
+      },
+    });
+  });
+
+  it("reads only the execution ARN and status, which every status change event carries", () => {
+    assert.deepEqual(Object.values(target.inputPathsMap).sort(), [
+      "$.detail.executionArn",
+      "$.detail.status",
+    ]);
+  });
+
+  it("keys the request with the execution ARN, the key of the definition's own OrderFailed", () => {
+    assert.deepEqual(target.httpParameters.headerParameters, { "Idempotency-Key": "$.detail.executionArn" });
+  });
+
+  it("keeps retrying for EventBridge's longest window before dead-lettering", () => {
+    assert.deepEqual(safetyNetRetryPolicy, { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 });
+  });
+});
