@@ -4,11 +4,11 @@
  */
 import { readFileSync } from "node:fs";
 import { Faults } from "./api/faults";
-import { startOrderApi } from "./api/server";
 import { parseCliArgs, usage, UsageError } from "./cliArgs";
 import { colorsFor } from "./colors";
 import { routeOperationFor } from "./faultTargets";
-import { runExecution } from "./runner";
+import { checkAbortAt, runLocally } from "./localRun";
+import { safetyNetSummary } from "./safetyNetSummary";
 import { loadStackDefinition } from "./stackDefinition";
 import { summary, TracePrinter } from "./trace";
 
@@ -45,27 +45,38 @@ async function runCli(args: readonly string[], stdout: Output): Promise<number> 
   for (const { target, ms } of options.latencies)
     faults.delay(ms, target === undefined ? undefined : operation(target));
 
-  const colors = colorsFor(stdout);
-  const api = await startOrderApi({ stage: definitionSettings.stage, faults });
   try {
-    stdout.write(
-      `${colors.bold(`Order processing, stack ${options.stack}`)} ${colors.dim(
-        `· input ${options.inputFile} · ${definitionSettings.endpoint}/${definitionSettings.stage} served at ${api.origin} · retry pauses ×${options.retryScale}`,
-      )}\n\n`,
-    );
-    const trace = new TracePrinter(definition, colors, (line) => stdout.write(`${line}\n`));
-    const result = await runExecution({
-      definition,
-      apiOrigins: { [definitionSettings.endpoint]: api.origin },
-      input,
-      retryScale: options.retryScale,
-      onEvent: (event) => trace.print(event),
-    });
-    stdout.write(`${summary(result, api.requests, colors)}\n`);
-    return result.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
-  } finally {
-    await api.close();
+    checkAbortAt(definition, options.abortAt);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
+
+  const colors = colorsFor(stdout);
+  const trace = new TracePrinter(definition, colors, (line) => stdout.write(`${line}\n`));
+  const run = await runLocally({
+    definition,
+    definitionSettings,
+    input,
+    faults,
+    retryScale: options.retryScale,
+    timeoutScale: options.retryScale,
+    abortAt: options.abortAt,
+    onStarted: (origin) =>
+      options.json ||
+      stdout.write(
+        `${colors.bold(`Order processing, stack ${options.stack}`)} ${colors.dim(
+          `· input ${options.inputFile} · ${definitionSettings.endpoint}/${definitionSettings.stage} served at ${origin} · retry pauses and timeouts ×${options.retryScale}`,
+        )}\n\n`,
+      ),
+    onEvent: (event) => options.json || trace.print(event),
+  });
+  if (options.json) {
+    stdout.write(`${JSON.stringify(run.result)}\n`);
+  } else {
+    stdout.write(`${summary(run.execution, run.api.requests, colors)}\n`);
+    stdout.write(`${safetyNetSummary(run.safetyNet, colors)}\n`);
+  }
+  return run.execution.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
 }
 
 /** Runs the command and returns its exit code; problems before the run go to `stderr`. */

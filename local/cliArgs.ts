@@ -21,6 +21,10 @@ export interface CliOptions {
   readonly faults: readonly FaultOption[];
   readonly latencies: readonly LatencyOption[];
   readonly retryScale: number;
+  /** A state name: stop the execution when it is entered. */
+  readonly abortAt: string | undefined;
+  /** Print only the run's result, as one JSON object. */
+  readonly json: boolean;
 }
 
 export const usage = `Run the order-processing workflow locally against a local order API.
@@ -32,10 +36,14 @@ Options:
   --stack <name>                Stack whose config builds the definition (default dev)
   --fail <target>=<status>x<n>  Answer the next n calls of a route with status; n may be * (always).
                                 Repeatable. Example: --fail Pricing.GetPrices=503x2
+  --fail <target>=timeoutx<n>   Never answer the next n calls: each outlasts its Task's TimeoutSeconds.
+  --fail <target>=malformedx<n> Answer the next n calls 2xx with a body that breaks the contract.
   --lose <target>=<status>x<n>  Do the work of the next n calls, then answer status (a lost response).
                                 Example: --lose Order.CreateOrder=504x1
   --latency [<target>=]<ms>     Delay every call, or the calls of one route. Repeatable.
   --retry-scale <fraction>      Retry pauses are IntervalSeconds times this (default 1/100), never 0.
+  --abort-at <state>            Stop the execution when that state is entered (status ABORTED).
+  --json                        Print only the result, as one JSON object.
   --help                        Show this help.
 
 A <target> is a route (Order.CreateOrder, Pricing.GetPrices, Event.Receive, ...) or an API Gateway
@@ -45,11 +53,19 @@ execution succeeds, 1 when it fails, 2 for a usage error.`;
 export class UsageError extends Error {}
 
 function fault(text: string, responseLost: boolean): FaultOption {
-  const match = /^(.+)=([1-5]\d\d)x(\d+|\*)$/.exec(text);
+  const kinds = responseLost ? "[1-5]\\d\\d" : "[1-5]\\d\\d|timeout|malformed";
+  const match = new RegExp(`^(.+)=(${kinds})x(\\d+|\\*)$`).exec(text);
   if (match === null)
-    throw new UsageError(`Expected <target>=<status>x<count>, e.g. Pricing.GetPrices=503x2; got "${text}"`);
+    throw new UsageError(
+      responseLost
+        ? `Expected <target>=<status>x<count>, e.g. Order.CreateOrder=504x1; got "${text}"`
+        : `Expected <target>=<status|timeout|malformed>x<count>, e.g. Pricing.GetPrices=503x2; got "${text}"`,
+    );
   const count = match[3] === "*" ? Infinity : Number(match[3]);
   if (count < 1) throw new UsageError(`A fault needs a count of at least 1; got "${text}"`);
+  if (match[2] === "timeout" || match[2] === "malformed") {
+    return { target: match[1], spec: { kind: match[2], count } };
+  }
   return { target: match[1], spec: { status: Number(match[2]), count, responseLost } };
 }
 
@@ -81,6 +97,8 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
         lose: { type: "string", multiple: true, default: [] },
         latency: { type: "string", multiple: true, default: [] },
         "retry-scale": { type: "string" },
+        "abort-at": { type: "string" },
+        json: { type: "boolean", default: false },
       },
     }));
   } catch (error) {
@@ -96,5 +114,7 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
     ],
     latencies: values.latency.map(latency),
     retryScale: values["retry-scale"] === undefined ? defaultRetryScale : fraction(values["retry-scale"]),
+    abortAt: values["abort-at"],
+    json: values.json,
   };
 }

@@ -26,6 +26,8 @@ describe("npm start", () => {
         faults: [],
         latencies: [],
         retryScale: 1 / 100,
+        abortAt: undefined,
+        json: false,
       });
     });
 
