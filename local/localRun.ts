@@ -4,8 +4,8 @@ import type { DefinitionSettings } from "../components/definition";
 import { Faults } from "./api/faults";
 import { OrderApi, startOrderApi } from "./api/server";
 import { runResult, RunResult } from "./runResult";
-import { ExecutionEvent, ExecutionResult, runExecution } from "./runner";
-import { runSafetyNet, SafetyNetOutcome } from "./safetyNet";
+import { defaultTimeoutScale, ExecutionEvent, ExecutionResult, runExecution } from "./runner";
+import { deliveryTimeoutSeconds, runSafetyNet, SafetyNetOutcome } from "./safetyNet";
 
 export interface LocalRunOptions {
   readonly definition: AslDefinition;
@@ -62,6 +62,10 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       origin: api.origin,
       stage,
       maxAttempts: options.safetyNetMaxAttempts,
+      attemptTimeoutMs: Math.max(
+        1,
+        Math.round(deliveryTimeoutSeconds * 1000 * (options.timeoutScale ?? defaultTimeoutScale)),
+      ),
     });
     return { execution, safetyNet, result: runResult(execution, api, safetyNet), api };
   } finally {

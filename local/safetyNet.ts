@@ -133,7 +133,15 @@ export interface SafetyNetOptions {
   readonly retryPauseMs?: number;
   /** Delivery attempts before dead-lettering; EventBridge's: 1 + maximumRetryAttempts. */
   readonly maxAttempts?: number;
+  /** How long one attempt waits for an answer; `deliveryTimeoutSeconds` by default. */
+  readonly attemptTimeoutMs?: number;
 }
+
+/**
+ * How long EventBridge waits for an HTTP target to answer: 5 s is what its API destinations
+ * document; for an API Gateway target it is not documented (docs/local-run.md).
+ */
+export const deliveryTimeoutSeconds = 5;
 
 /** EventBridge retries a target's 429 and 5xx answers (and no answer at all); any other 4xx is final. */
 const retryable = (status: number | null): boolean => status === null || status === 429 || status >= 500;
@@ -165,6 +173,7 @@ export async function runSafetyNet(
         method: request.method,
         headers: request.headers,
         body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.attemptTimeoutMs ?? deliveryTimeoutSeconds * 1000),
       });
       await response.arrayBuffer();
       status = response.status;
