@@ -62,8 +62,9 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       origin: api.origin,
       stage,
       maxAttempts: options.safetyNetMaxAttempts,
+      // Never below 50 ms: a loaded machine must not turn a slow answer into a spurious retry.
       attemptTimeoutMs: Math.max(
-        1,
+        50,
         Math.round(deliveryTimeoutSeconds * 1000 * (options.timeoutScale ?? defaultTimeoutScale)),
       ),
     });

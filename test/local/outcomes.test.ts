@@ -46,6 +46,8 @@ const timeoutScale = 1 / 500;
 const retryScale = 1 / 1000;
 /** Runs at once: most of a run is waiting on loopback or on a timeout, so they overlap well on two cores. */
 const concurrency = 6;
+/** EventBridge's 186 attempts, bounded here: a dead letter after 4 says the same. */
+const safetyNetMaxAttempts = 4;
 
 const runs = new Map<string, LocalRun>();
 
@@ -72,6 +74,7 @@ describe("every outcome, under every fault (the outcome matrix)", () => {
             abortAt: next.abortAt,
             retryScale,
             timeoutScale,
+            safetyNetMaxAttempts,
           }),
         );
       }
