@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { routes } from "../../components/routes";
+import { main } from "../../local/cli";
+import { parseCliArgs, UsageError } from "../../local/cliArgs";
+
+/** The command in this process, its output captured. */
+const startInProcess = async (...args: string[]) => {
+  let stdout = "";
+  let stderr = "";
+  const status = await main(
+    args,
+    { write: (text: string) => (stdout += text) },
+    { write: (text: string) => (stderr += text) },
+  );
+  return { status, stdout, stderr };
+};
+
+describe("npm start, for outcomes", () => {
+  it("reads timeout and malformed faults, a state to abort at and --json", () => {
+    const options = parseCliArgs([
+      "--fail",
+      "Tax.GetTaxes=timeoutx2",
+      "--fail",
+      "Pricing.GetPrices=malformedx*",
+      "--abort-at",
+      "Order.UpdateOrder",
+      "--json",
+    ]);
+    assert.deepEqual(options.faults, [
+      { target: "Tax.GetTaxes", spec: { kind: "timeout", count: 2 } },
+      { target: "Pricing.GetPrices", spec: { kind: "malformed", count: Infinity } },
+    ]);
+    assert.deepEqual([options.abortAt, options.json], ["Order.UpdateOrder", true]);
+  });
+
+  it("refuses a timeout or malformed fault with --lose, and an unknown kind", () => {
+    for (const args of [
+      ["--lose", "Tax.GetTaxes=timeoutx1"],
+      ["--fail", "Tax.GetTaxes=slowx1"],
+      ["--fail", "Tax.GetTaxes=malformedx0"],
+    ]) {
+      assert.throws(() => parseCliArgs(args), UsageError, args.join(" "));
+    }
+  });
+
+  it("exits 2 for --abort-at a state the definition does not have, listing the states", async () => {
+    const { status, stderr } = await startInProcess("--abort-at", "Nope");
+    assert.equal(status, 2);
+    assert.match(stderr, /no state "Nope" in the definition\. States: Validate Order, /);
+  });
+
+  it("with --json, prints exactly one JSON object: status, error, cause, transitions, calls, carts, events, requests, safetyNet", async () => {
+    const { status, stdout } = await startInProcess("--json", "--abort-at", routes.getTaxes.operation);
+    assert.equal(status, 1);
+    const result = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(result), [
+      "status",
+      "error",
+      "cause",
+      "transitions",
+      "calls",
+      "carts",
+      "events",
+      "requests",
+      "safetyNet",
+    ]);
+    assert.equal(result.status, "ABORTED");
+    assert.equal(result.calls[routes.getTaxes.operation], 0);
+  });
+
+  it("without --json, says what the safety net would deliver", async () => {
+    const { stdout } = await startInProcess("--abort-at", routes.getTaxes.operation);
+    assert.match(stdout, /^Execution ABORTED in \d+ ms/m);
+    assert.match(
+      stdout,
+      /^Safety net: the rule matches ABORTED Operator\.Stopped; POST \/dev\/events\/receive /m,
+    );
+  });
+});
