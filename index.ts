@@ -18,6 +18,8 @@ const workflow = new OrderProcessingWorkflow(`orders-${pulumi.getStack()}`, {
   },
   mapMaxConcurrency: settings.mapMaxConcurrency,
   tracingEnabled: settings.tracingEnabled,
+  maxCartItems: settings.maxCartItems,
+  alarms: { topicArn: settings.alarmTopicArn },
   tags: { project: pulumi.getProject(), stack: pulumi.getStack() },
 });
 
@@ -26,3 +28,6 @@ export const stateMachineName = workflow.stateMachineName;
 export const roleArn = workflow.roleArn;
 export const logGroupName = workflow.logGroupName;
 export const consoleUrl = workflow.consoleUrl;
+export const safetyNetRuleName = workflow.safetyNetRuleName;
+export const deadLetterQueueUrl = workflow.deadLetterQueueUrl;
+export const alarmNames = workflow.alarmNames;

@@ -16,9 +16,8 @@ export interface ApiCall {
   readonly query?: Readonly<Record<string, string>>;
   /** Payload template of the request body. */
   readonly body?: Readonly<Record<string, unknown>>;
-  /** Expression yielding a key that stays the same across retries of this call; required for POST. */
+  /** Expression yielding a key that stays the same across retries of this call; required for POST and PATCH. */
   readonly idempotencyKey?: string;
-  readonly resultSelector: Readonly<Record<string, unknown>>;
   /** Where the result goes; omitted, it replaces the state's input (the ASL default). */
   readonly resultPath?: string | null;
   readonly next?: string;
@@ -89,11 +88,18 @@ function renderPath(call: ApiCall): Record<string, string> {
   return { "Path.$": `States.Format('${relative.replace(/\{[^}]+\}/g, "{}")}', ${values.join(", ")})` };
 }
 
+/**
+ * A Task keeps only the answer's body, under `body`: a ResultSelector path to a field the body
+ * lacks raises `States.Runtime`, which no Catch sees, while `$.ResponseBody` is in every 2xx
+ * result. The states after the Task check the fields (components/responses.ts) before reading them.
+ */
+export const resultSelector = { "body.$": "$.ResponseBody" } as const;
+
 /** An `arn:aws:states:::apigateway:invoke` Task with the project's Retry and Catch. */
 export function apiGatewayTask(target: ApiTarget, call: ApiCall): AslState {
-  if (call.route.method === "POST" && call.idempotencyKey === undefined) {
+  if (call.route.method !== "GET" && call.idempotencyKey === undefined) {
     throw new Error(
-      `${call.route.operation}: a POST must carry an idempotency key so a retry cannot repeat it`,
+      `${call.route.operation}: a ${call.route.method} must carry an idempotency key so a retry cannot repeat it`,
     );
   }
   const parameters: Record<string, unknown> = {
@@ -120,7 +126,7 @@ export function apiGatewayTask(target: ApiTarget, call: ApiCall): AslState {
     Resource: "arn:aws:states:::apigateway:invoke",
     Parameters: parameters,
     TimeoutSeconds: taskTimeoutSeconds,
-    ResultSelector: call.resultSelector,
+    ResultSelector: resultSelector,
     ...(call.resultPath === undefined ? {} : { ResultPath: call.resultPath }),
     Retry: retryPolicy.map((retrier) => ({ ...retrier, ErrorEquals: [...retrier.ErrorEquals] })),
     Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: call.onError.resultPath, Next: call.onError.next }],

@@ -5,6 +5,10 @@ export interface AslDefinition {
   readonly Comment?: string;
   readonly QueryLanguage?: "JSONPath";
   readonly StartAt: string;
+  /** Top level only: the execution fails with States.Timeout after this long. */
+  readonly TimeoutSeconds?: number;
+  /** Map ItemProcessor only. */
+  readonly ProcessorConfig?: { readonly Mode: "INLINE" | "DISTRIBUTED" };
   readonly States: Record<string, AslState>;
 }
 

@@ -1,4 +1,5 @@
 import { arnPath, Route, routes } from "./routes";
+import { safetyNetRoute } from "./safetyNet";
 
 export interface PolicyStatement {
   readonly Sid: string;
@@ -106,6 +107,68 @@ export function trustPolicy(scope: TrustScope): PolicyDocument {
             "aws:SourceArn": `arn:${scope.partition}:states:${scope.region}:${scope.account}:stateMachine:${scope.stateMachineNamePrefix}*`,
           },
         },
+      },
+    ],
+  };
+}
+
+/**
+ * Only EventBridge may assume the safety net's role, and only for this account's rule
+ * (confused deputy: https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+ */
+export function safetyNetTrustPolicy(scope: {
+  readonly account: string;
+  readonly ruleArn: string;
+}): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EventBridgeAssumeRole",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": scope.account, "aws:SourceArn": scope.ruleArn },
+        },
+      },
+    ],
+  };
+}
+
+/** The safety net may invoke exactly its one route, `POST /events/receive`, and nothing else. */
+export function safetyNetInvokePolicy(scope: ApiScope): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "InvokeEventsRoute",
+        Effect: "Allow",
+        Action: "execute-api:Invoke",
+        Resource: invokeArns(scope, [safetyNetRoute]),
+      },
+    ],
+  };
+}
+
+/**
+ * Only the safety net's rule may send to its dead-letter queue
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html#eb-dlq-perms).
+ */
+export function deadLetterQueuePolicy(scope: {
+  readonly queueArn: string;
+  readonly ruleArn: string;
+}): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "SafetyNetDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: scope.queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": scope.ruleArn } },
       },
     ],
   };

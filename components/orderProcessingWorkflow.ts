@@ -1,7 +1,23 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { alarmSpecs, dimensionNames } from "./alarms";
 import { buildDefinition } from "./definition";
-import { executionPolicy, trustPolicy } from "./iam";
+import {
+  ApiScope,
+  deadLetterQueuePolicy,
+  executionPolicy,
+  invokeArns,
+  safetyNetInvokePolicy,
+  safetyNetTrustPolicy,
+  trustPolicy,
+} from "./iam";
+import {
+  deadLetterRetentionSeconds,
+  executionStatusEventPattern,
+  orderFailedTarget,
+  safetyNetRetryPolicy,
+  safetyNetRoute,
+} from "./safetyNet";
 import { LogLevel, resolveSettings, SettingName, WorkflowType } from "./settings";
 
 export interface OrderProcessingWorkflowArgs {
@@ -27,6 +43,12 @@ export interface OrderProcessingWorkflowArgs {
   readonly mapMaxConcurrency?: number;
   /** Send traces to AWS X-Ray. @default false */
   readonly tracingEnabled?: boolean;
+  /** Validate Order refuses a larger cart before any call; at most 116 (components/limits.ts). @default 100 */
+  readonly maxCartItems?: number;
+  readonly alarms?: {
+    /** SNS topic ARN the alarms notify when they fire and when they clear. @default none (alarms without actions) */
+    readonly topicArn?: string;
+  };
   /** Tags for every resource the component creates. @default none */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -42,11 +64,14 @@ const argNames: { readonly [K in SettingName]: string } = {
   logRetentionDays: "logging.retentionInDays",
   mapMaxConcurrency: "mapMaxConcurrency",
   tracingEnabled: "tracingEnabled",
+  maxCartItems: "maxCartItems",
+  alarmTopicArn: "alarms.topicArn",
 };
 
 /**
  * The order-processing workflow: a Step Functions state machine calling the order API through
- * API Gateway, its least-privilege role, and the log group its executions are logged to.
+ * API Gateway, its least-privilege role, the log group its executions are logged to, the safety
+ * net that announces the failures the definition cannot (docs/outcomes.md), and the alarms.
  */
 export class OrderProcessingWorkflow extends pulumi.ComponentResource {
   public readonly stateMachineArn: pulumi.Output<string>;
@@ -57,6 +82,12 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
   public readonly definition: pulumi.Output<string>;
   /** The state machine in the AWS console. */
   public readonly consoleUrl: pulumi.Output<string>;
+  /** The EventBridge rule that announces OrderFailed for executions the definition could not. */
+  public readonly safetyNetRuleName: pulumi.Output<string>;
+  /** Where the safety net's undeliverable OrderFailed events wait for on-call. */
+  public readonly deadLetterQueueUrl: pulumi.Output<string>;
+  /** The CloudWatch alarms, by what they watch (the `suffix` of components/alarms.ts). */
+  public readonly alarmNames: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: OrderProcessingWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before super() so that bad args register nothing at all.
@@ -71,6 +102,8 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
         logRetentionDays: args.logging?.retentionInDays,
         mapMaxConcurrency: args.mapMaxConcurrency,
         tracingEnabled: args.tracingEnabled,
+        maxCartItems: args.maxCartItems,
+        alarmTopicArn: args.alarms?.topicArn,
       },
       (setting) => `args.${argNames[setting]}`,
     );
@@ -117,20 +150,23 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
       parent,
     );
 
+    const apiScope: pulumi.Output<ApiScope> = pulumi
+      .all([partition, apiRegion, account])
+      .apply(([partition, apiRegion, account]) => ({
+        partition,
+        region: apiRegion,
+        account,
+        apiId: settings.apiId,
+        stage: settings.stage,
+      }));
+
     const rolePolicy = new aws.iam.RolePolicy(
       `${name}-execution`,
       {
         role: role.id,
-        policy: pulumi
-          .all([partition, apiRegion, account])
-          .apply(([partition, apiRegion, account]) =>
-            JSON.stringify(
-              executionPolicy(
-                { partition, region: apiRegion, account, apiId: settings.apiId, stage: settings.stage },
-                { tracingEnabled: settings.tracingEnabled },
-              ),
-            ),
-          ),
+        policy: apiScope.apply((scope) =>
+          JSON.stringify(executionPolicy(scope, { tracingEnabled: settings.tracingEnabled })),
+        ),
       },
       parent,
     );
@@ -141,6 +177,8 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
           endpoint: `${settings.apiId}.execute-api.${apiRegion}.amazonaws.com`,
           stage: settings.stage,
           mapMaxConcurrency: settings.mapMaxConcurrency,
+          maxCartItems: settings.maxCartItems,
+          workflowType: settings.workflowType,
         }),
       ),
     );
@@ -164,11 +202,130 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
       { parent: this, dependsOn: [rolePolicy] },
     );
 
+    if (settings.workflowType === "EXPRESS") {
+      pulumi.log.warn(
+        "Express executions send no status change events to EventBridge: the safety net never fires for them; " +
+          "the alarms still count their failures, timeouts and aborts.",
+        this,
+      );
+    }
+
+    // The safety net: what the definition cannot announce (States.Runtime, a timeout, an abort, a
+    // failed OrderFailed), EventBridge does, from the execution's status change event.
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-safety-net`,
+      {
+        namePrefix: `${name}-safety-net-`,
+        description: `Announces OrderFailed for ${name} executions that end without announcing their outcome`,
+        eventPattern: stateMachine.arn.apply((arn) => JSON.stringify(executionStatusEventPattern(arn))),
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    const safetyNetRole = new aws.iam.Role(
+      `${name}-safety-net-role`,
+      {
+        description: `Lets the ${name} safety net rule post OrderFailed to the order API`,
+        assumeRolePolicy: pulumi
+          .all([account, rule.arn])
+          .apply(([account, ruleArn]) => JSON.stringify(safetyNetTrustPolicy({ account, ruleArn }))),
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    const safetyNetPolicy = new aws.iam.RolePolicy(
+      `${name}-safety-net-invoke`,
+      {
+        role: safetyNetRole.id,
+        policy: apiScope.apply((scope) => JSON.stringify(safetyNetInvokePolicy(scope))),
+      },
+      parent,
+    );
+
+    const deadLetterQueue = new aws.sqs.Queue(
+      `${name}-safety-net-dlq`,
+      {
+        namePrefix: `${name}-safety-net-dlq-`,
+        messageRetentionSeconds: deadLetterRetentionSeconds,
+        // Encrypted at rest with SQS-managed keys: an EventBridge DLQ cannot use an AWS-managed KMS key.
+        sqsManagedSseEnabled: true,
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    const deadLetterPolicy = new aws.sqs.QueuePolicy(
+      `${name}-safety-net-dlq-policy`,
+      {
+        queueUrl: deadLetterQueue.url,
+        policy: pulumi
+          .all([deadLetterQueue.arn, rule.arn])
+          .apply(([queueArn, ruleArn]) => JSON.stringify(deadLetterQueuePolicy({ queueArn, ruleArn }))),
+      },
+      parent,
+    );
+
+    const target = orderFailedTarget();
+    new aws.cloudwatch.EventTarget(
+      `${name}-safety-net-target`,
+      {
+        rule: rule.name,
+        arn: apiScope.apply((scope) => invokeArns(scope, [safetyNetRoute])[0]),
+        roleArn: safetyNetRole.arn,
+        inputTransformer: { inputPaths: target.inputPathsMap, inputTemplate: target.inputTemplate },
+        httpTarget: { headerParameters: target.httpParameters.headerParameters },
+        retryPolicy: safetyNetRetryPolicy,
+        deadLetterConfig: { arn: deadLetterQueue.arn },
+      },
+      // The role must be allowed to invoke, and the queue to receive, before the first event.
+      { parent: this, dependsOn: [safetyNetPolicy, deadLetterPolicy] },
+    );
+
+    const dimensionValues = {
+      stateMachine: stateMachine.arn,
+      deadLetterQueue: deadLetterQueue.name,
+      safetyNetRule: rule.name,
+    };
+    const actions = settings.alarmTopicArn === undefined ? [] : [settings.alarmTopicArn];
+    const alarms = alarmSpecs.map(
+      (spec) =>
+        [
+          spec.suffix,
+          new aws.cloudwatch.MetricAlarm(
+            `${name}-${spec.suffix}`,
+            {
+              alarmDescription: spec.description,
+              namespace: spec.namespace,
+              metricName: spec.metricName,
+              dimensions: { [dimensionNames[spec.subject]]: dimensionValues[spec.subject] },
+              statistic: spec.statistic,
+              period: 60,
+              evaluationPeriods: 1,
+              threshold: 1,
+              comparisonOperator: "GreaterThanOrEqualToThreshold",
+              // No executions, no data: that is not a failure.
+              treatMissingData: "notBreaching",
+              alarmActions: actions,
+              okActions: actions,
+              tags: args.tags,
+            },
+            parent,
+          ),
+        ] as const,
+    );
+
     this.stateMachineArn = stateMachine.arn;
     this.stateMachineName = stateMachine.name;
     this.roleArn = role.arn;
     this.logGroupName = logGroup.name;
     this.consoleUrl = pulumi.interpolate`https://${region}.console.aws.amazon.com/states/home?region=${region}#/statemachines/view/${stateMachine.arn}`;
+    this.safetyNetRuleName = rule.name;
+    this.deadLetterQueueUrl = deadLetterQueue.url;
+    this.alarmNames = pulumi.output(
+      Object.fromEntries(alarms.map(([suffix, alarm]) => [suffix, alarm.name])),
+    );
 
     this.registerOutputs({
       stateMachineArn: this.stateMachineArn,
@@ -177,6 +334,9 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
       logGroupName: this.logGroupName,
       definition: this.definition,
       consoleUrl: this.consoleUrl,
+      safetyNetRuleName: this.safetyNetRuleName,
+      deadLetterQueueUrl: this.deadLetterQueueUrl,
+      alarmNames: this.alarmNames,
     });
   }
 }

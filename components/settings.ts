@@ -4,6 +4,8 @@
  * wherever it comes from, before any resource is registered.
  */
 
+import { defaultMaxCartItems, maxCartItemsLimit } from "./limits";
+
 export const workflowTypes = ["STANDARD", "EXPRESS"] as const;
 export type WorkflowType = (typeof workflowTypes)[number];
 
@@ -27,6 +29,10 @@ export interface WorkflowSettings {
   readonly logRetentionDays: number;
   readonly mapMaxConcurrency: number;
   readonly tracingEnabled: boolean;
+  /** Validate Order refuses a larger cart before any call. */
+  readonly maxCartItems: number;
+  /** SNS topic the alarms notify; undefined: alarms without actions. */
+  readonly alarmTopicArn: string | undefined;
 }
 
 export type SettingName = keyof WorkflowSettings;
@@ -38,6 +44,7 @@ export const defaults = {
   logRetentionDays: 30,
   mapMaxConcurrency: 5,
   tracingEnabled: false,
+  maxCartItems: defaultMaxCartItems,
 } as const satisfies Partial<WorkflowSettings>;
 
 /** Thrown with every problem found, so one preview shows them all. */
@@ -79,6 +86,16 @@ const rules: { readonly [K in SettingName]: (value: WorkflowSettings[K]) => stri
       ? undefined
       : `must be an integer from 1 to 40; got ${show(value)}`,
   tracingEnabled: () => undefined,
+  // GET /taxes carries one query value per line, and API Gateway's URL limit caps them (components/limits.ts).
+  maxCartItems: (value) =>
+    Number.isInteger(value) && value >= 1 && value <= maxCartItemsLimit
+      ? undefined
+      : `must be an integer from 1 to ${maxCartItemsLimit} (the lines GET /taxes can carry); got ${show(value)}`,
+  alarmTopicArn: (value) =>
+    value === undefined ||
+    /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(value)
+      ? undefined
+      : `must be the ARN of an SNS topic (arn:aws:sns:<region>:<account>:<name>); got ${show(value)}`,
 };
 
 /** Partial settings in, defaults applied and every rule checked; `nameOf` says how to name a setting in messages. */
@@ -99,6 +116,8 @@ export function resolveSettings(
     logRetentionDays: given.logRetentionDays ?? defaults.logRetentionDays,
     mapMaxConcurrency: given.mapMaxConcurrency ?? defaults.mapMaxConcurrency,
     tracingEnabled: given.tracingEnabled ?? defaults.tracingEnabled,
+    maxCartItems: given.maxCartItems ?? defaults.maxCartItems,
+    alarmTopicArn: given.alarmTopicArn,
   };
   for (const name of Object.keys(rules) as SettingName[]) {
     if (given[name] === undefined) continue;

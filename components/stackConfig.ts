@@ -19,6 +19,8 @@ const kinds: { readonly [K in SettingName]: Kind } = {
   logRetentionDays: "integer",
   mapMaxConcurrency: "integer",
   tracingEnabled: "boolean",
+  maxCartItems: "integer",
+  alarmTopicArn: "string",
 };
 
 const key = (name: string): string => `${configNamespace}:${name}`;
@@ -27,7 +29,7 @@ const key = (name: string): string => `${configNamespace}:${name}`;
  * Optional keys that Pulumi.yaml gives an empty default: Pulumi requires every stack to set a
  * declared key that has no default, so "" is how these say "not set".
  */
-const emptyMeansUnset = new Set(["apiRegion", "logKmsKeyArn"]);
+const emptyMeansUnset = new Set(["apiRegion", "logKmsKeyArn", "alarmTopicArn"]);
 
 function parse(kind: Kind, raw: string): string | number | boolean | undefined {
   switch (kind) {

@@ -42,6 +42,8 @@ export function loadStackDefinition(stack: string, projectDir = process.cwd()): 
     endpoint: `${settings.apiId}.execute-api.${apiRegion}.amazonaws.com`,
     stage: settings.stage,
     mapMaxConcurrency: settings.mapMaxConcurrency,
+    maxCartItems: settings.maxCartItems,
+    workflowType: settings.workflowType,
   };
   return { stack, settings, definitionSettings, definition: buildDefinition(definitionSettings) };
 }

@@ -1,12 +1,20 @@
 import assert from "node:assert/strict";
 import { valueOf } from "./support/mocks";
 import { stackFileConfig } from "../local/stackDefinition";
-import { ProgramFailed, runProgram } from "./support/program";
+import { ProgramFailed, ProgramRun, runProgram } from "./support/program";
+
+/** Each stack's run, shared by the tests that only read what it registered and exported. */
+const runs = new Map<string, Promise<ProgramRun>>();
+const stackRun = (stack: string): Promise<ProgramRun> => {
+  if (!runs.has(stack)) runs.set(stack, runProgram(stack, stackFileConfig(stack)));
+  return runs.get(stack)!;
+};
+const devRun = () => stackRun("dev");
 
 describe("the Pulumi program", () => {
   for (const stack of ["dev", "prod"]) {
     it(`deploys one workflow for the ${stack} stack with its config`, async () => {
-      const { registrations } = await runProgram(stack, stackFileConfig(stack));
+      const { registrations } = await stackRun(stack);
       const stateMachines = registrations.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine");
       assert.equal(stateMachines.length, 1);
       assert.equal(stateMachines[0].name, `orders-${stack}`);
@@ -17,13 +25,16 @@ describe("the Pulumi program", () => {
     });
   }
 
-  it("exports the state machine ARN and name, the role ARN, the log group and a console link", async () => {
-    const { exports, registrations } = await runProgram("dev", stackFileConfig("dev"));
+  it("exports the state machine, its role, log group and console link, the safety net's rule and queue, and the alarms", async () => {
+    const { exports, registrations } = await devRun();
     const stateMachine = registrations.find((r) => r.type === "aws:sfn/stateMachine:StateMachine")!;
     assert.deepEqual(Object.keys(exports).sort(), [
+      "alarmNames",
       "consoleUrl",
+      "deadLetterQueueUrl",
       "logGroupName",
       "roleArn",
+      "safetyNetRuleName",
       "stateMachineArn",
       "stateMachineName",
     ]);
@@ -34,8 +45,64 @@ describe("the Pulumi program", () => {
     );
   });
 
+  it("exports the safety net's rule and dead-letter queue, and every alarm", async () => {
+    const { exports, registrations } = await devRun();
+    const of = (type: string) => registrations.filter((r) => r.type === type);
+    assert.equal(
+      await valueOf(exports.safetyNetRuleName),
+      of("aws:cloudwatch/eventRule:EventRule")[0].state.name,
+    );
+    assert.equal(await valueOf(exports.deadLetterQueueUrl), of("aws:sqs/queue:Queue")[0].state.url);
+    assert.deepEqual(
+      Object.values((await valueOf(exports.alarmNames)) as Record<string, string>).sort(),
+      of("aws:cloudwatch/metricAlarm:MetricAlarm")
+        .map((r) => r.state.name)
+        .sort(),
+    );
+  });
+
+  it("passes maxCartItems and the alarm topic from the stack config to the component", async () => {
+    const topic = "arn:aws:sns:us-east-1:123456789012:orders-on-call";
+    const config = {
+      ...stackFileConfig("dev"),
+      "order-processing-workflow:maxCartItems": "12",
+      "order-processing-workflow:alarmTopicArn": topic,
+    };
+    const { registrations } = await runProgram("dev", config);
+    const stateMachine = registrations.find((r) => r.type === "aws:sfn/stateMachine:StateMachine")!;
+    assert.equal(
+      JSON.parse(stateMachine.inputs.definition).States["Validate Order"].Choices[4].Variable,
+      "$.items[12]",
+    );
+    const alarms = registrations.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+    assert.ok(alarms.every((r) => r.inputs.alarmActions[0] === topic));
+  });
+
+  for (const [key, value, message] of [
+    [
+      "maxCartItems",
+      "117",
+      /order-processing-workflow:maxCartItems must be an integer from 1 to 116 .*; got 117/,
+    ],
+    ["maxCartItems", "1e2", /order-processing-workflow:maxCartItems must be an integer; got "1e2"/],
+    [
+      "alarmTopicArn",
+      "orders-on-call",
+      /order-processing-workflow:alarmTopicArn must be the ARN of an SNS topic .*; got "orders-on-call"/,
+    ],
+  ] as const) {
+    it(`stops on ${key}=${value}, naming key and value and registering nothing`, async () => {
+      const config = { ...stackFileConfig("dev"), [`order-processing-workflow:${key}`]: value };
+      await assert.rejects(
+        runProgram("dev", config),
+        (error: unknown) =>
+          error instanceof ProgramFailed && message.test(error.message) && error.registrations.length === 0,
+      );
+    });
+  }
+
   it("tags its resources with the project and stack", async () => {
-    const { registrations } = await runProgram("prod", stackFileConfig("prod"));
+    const { registrations } = await stackRun("prod");
     const logGroup = registrations.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!;
     assert.deepEqual(logGroup.inputs.tags, { project: "order-processing-workflow", stack: "prod" });
   });

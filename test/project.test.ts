@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { maxCartItemsLimit } from "../components/limits";
 import { defaults } from "../components/settings";
 import { configNamespace } from "../components/stackConfig";
 
@@ -18,6 +19,7 @@ describe("Pulumi.yaml", () => {
 
   it("declares every config key the program reads, each with a description", () => {
     assert.deepEqual(Object.keys(project.config).sort(), [
+      "alarmTopicArn",
       "apiId",
       "apiRegion",
       "includeExecutionData",
@@ -25,6 +27,7 @@ describe("Pulumi.yaml", () => {
       "logLevel",
       "logRetentionDays",
       "mapMaxConcurrency",
+      "maxCartItems",
       "stage",
       "tracingEnabled",
       "workflowType",
@@ -44,6 +47,10 @@ describe("Pulumi.yaml", () => {
       const config = parse(readFileSync(file, "utf8")).config;
       for (const key of required) assert.ok(config[`${configNamespace}:${key}`], `${file} sets ${key}`);
     }
+  });
+
+  it("declares the largest cart the binding AWS limits allow as the bound of maxCartItems", () => {
+    assert.match(project.config.maxCartItems.description, new RegExp(`from 1 to ${maxCartItemsLimit}:`));
   });
 
   it("declares the same defaults as the program applies", () => {

@@ -2,14 +2,26 @@ import assert from "node:assert/strict";
 import aslValidator from "asl-validator";
 import { AslState, statesOf } from "../../components/asl";
 import { retryPolicy, throttlingErrors, transientErrors } from "../../components/apiGatewayTask";
-import { buildDefinition, recordFailureState, states, workflowErrors } from "../../components/definition";
+import {
+  buildDefinition,
+  checkResponseState,
+  idempotencyKeys,
+  malformedResponseState,
+  recordFailureState,
+  selectResultState,
+  states,
+} from "../../components/definition";
+import { callBudgetSeconds, executionTimeoutSeconds } from "../../components/limits";
+import { outcomeErrors } from "../../components/outcomes";
 import { routes } from "../../components/routes";
 
 const settings = {
   endpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
   stage: "dev",
   mapMaxConcurrency: 7,
-};
+  maxCartItems: 100,
+  workflowType: "STANDARD",
+} as const;
 const definition = buildDefinition(settings);
 const stateNamed = (name: string): AslState => {
   const found = statesOf(definition).find((located) => located.name === name);
@@ -22,8 +34,8 @@ const parameters = (name: string) => stateNamed(name).Parameters as Record<strin
 /** The seed document's steps: state, method, and the path as the task renders it. */
 const seedSteps = [
   ["Order.CreateOrder", "POST", { Path: "carts" }],
-  ["ProductCatalog.GetProduct", "GET", { "Path.$": "States.Format('products/{}', $.productId)" }],
-  ["Pricing.GetPrices", "GET", { "Path.$": "States.Format('prices/{}', $.priceId)" }],
+  ["ProductCatalog.GetProduct", "GET", { "Path.$": "States.Format('products/{}', $.item.productId)" }],
+  ["Pricing.GetPrices", "GET", { "Path.$": "States.Format('prices/{}', $.item.priceId)" }],
   ["Promotion.GetPromotionsForCart", "GET", { Path: "promotions/cart" }],
   ["Customer.GetCustomer", "GET", { "Path.$": "States.Format('customers/{}', $.customerId)" }],
   ["Tax.GetTaxes", "GET", { Path: "taxes" }],
@@ -65,9 +77,10 @@ describe("the order-processing definition", () => {
     const order: string[] = [];
     let name: string | undefined = stateNamed(states.validateOrder).Default as string;
     while (name !== undefined) {
-      order.push(name);
       const state: Record<string, unknown> = definition.States[name];
-      name = state.End === true ? undefined : (state.Next as string);
+      if (state.Type === "Task" || state.Type === "Map") order.push(name);
+      name =
+        state.End === true ? undefined : ((state.Type === "Choice" ? state.Default : state.Next) as string);
     }
     assert.deepEqual(order, [
       "Order.CreateOrder",
@@ -81,10 +94,10 @@ describe("the order-processing definition", () => {
   it("prices each product with a Parallel of product, prices, promotions and customer", () => {
     const map = definition.States[states.forEachProduct];
     assert.equal(map.Type, "Map");
-    assert.equal(map.ItemsPath, "$.items");
+    assert.equal(map.ItemsPath, "$.order.items");
     const processor = map.ItemProcessor as { StartAt: string; States: Record<string, any> };
-    const parallel = processor.States[processor.StartAt];
-    assert.equal(processor.StartAt, "Parallel_Processing");
+    const parallel = processor.States[states.parallelProcessing];
+    assert.equal(processor.States[processor.StartAt].Default, "Parallel_Processing");
     assert.deepEqual(
       parallel.Branches.map((branch: { StartAt: string }) => branch.StartAt),
       [
@@ -140,7 +153,6 @@ describe("the order-processing definition", () => {
       "For Each Product In Cart",
       "Tax.GetTaxes",
       "Order.UpdateOrder",
-      "Event.Receive OrderCreatedEvent",
     ]) {
       const [catcher] = definition.States[name].Catch as Array<{ Next: string }>;
       const record = definition.States[catcher.Next];
@@ -150,9 +162,10 @@ describe("the order-processing definition", () => {
     }
   });
 
-  it("announces OrderFailed with the failed state and error, then fails with that error", () => {
+  it("announces OrderFailed with the execution, failed state and error, then fails as announced", () => {
     const event = definition.States[states.orderFailedEvent];
     assert.deepEqual(parameters(states.orderFailedEvent).RequestBody.detail, {
+      "executionArn.$": "$$.Execution.Id",
       "cartId.$": "$.cartId",
       "customerId.$": "$.customerId",
       "failedState.$": "$.failedState",
@@ -162,15 +175,56 @@ describe("the order-processing definition", () => {
     assert.equal(event.Next, states.orderFailed);
     assert.deepEqual(definition.States[states.orderFailed], {
       Type: "Fail",
-      ErrorPath: "$.error",
+      Error: outcomeErrors.failureAnnounced,
       CausePath: "$.summary",
     });
   });
 
-  it("still fails with the original error when the OrderFailed event cannot be sent", () => {
+  it("fails as unannounced, with the original error in the Cause, when the OrderFailed event cannot be sent", () => {
     const [catcher] = definition.States[states.orderFailedEvent].Catch as Array<Record<string, unknown>>;
-    assert.equal(catcher.Next, states.orderFailed);
-    assert.notEqual(catcher.ResultPath, "$.error");
+    assert.equal(catcher.Next, states.orderFailureUnannounced);
+    assert.notEqual(catcher.ResultPath, "$.summary");
+    assert.deepEqual(definition.States[states.orderFailureUnannounced], {
+      Type: "Fail",
+      Error: outcomeErrors.failureUnannounced,
+      CausePath: "$.summary",
+    });
+  });
+
+  it("never announces OrderFailed after a failed OrderCreated announcement: it fails as unconfirmed", () => {
+    const [catcher] = definition.States[states.orderCreatedEvent].Catch as Array<{ Next: string }>;
+    assert.equal(catcher.Next, states.recordOrderCreatedUnconfirmed);
+    assert.equal(
+      definition.States[states.recordOrderCreatedUnconfirmed].Next,
+      states.orderCreatedUnconfirmed,
+    );
+    assert.deepEqual(definition.States[states.orderCreatedUnconfirmed], {
+      Type: "Fail",
+      Error: outcomeErrors.orderCreatedUnconfirmed,
+      CausePath: "$.summary",
+    });
+    assert.equal(
+      definition.States[malformedResponseState(states.orderCreatedEvent)].Next,
+      states.recordOrderCreatedUnconfirmed,
+    );
+  });
+
+  it("gives every failure path an end whose error tells whether OrderFailed was announced", () => {
+    const failErrors = statesOf(definition)
+      .filter(({ state, depth }) => state.Type === "Fail" && depth === 0)
+      .map(({ state }) => state.Error);
+    assert.deepEqual(
+      failErrors.sort(),
+      [
+        outcomeErrors.cartTooLarge,
+        outcomeErrors.emptyCart,
+        outcomeErrors.invalidId,
+        outcomeErrors.invalidInput,
+        outcomeErrors.orderCreatedUnconfirmed,
+        outcomeErrors.failureAnnounced,
+        outcomeErrors.failureUnannounced,
+      ].sort(),
+    );
   });
 
   it("ends a failed call inside the Map in a Fail that keeps its error and names the call", () => {
@@ -184,22 +238,41 @@ describe("the order-processing definition", () => {
     assert.deepEqual(fail, { Type: "Fail", ErrorPath: "$.Error", CausePath: "$.Cause" });
   });
 
-  it("keys each POST with the execution id, so a retry cannot create a second cart or event", () => {
+  it("keys each POST and PATCH with the execution id, so a retry cannot create a second cart or event", () => {
     assert.deepEqual(parameters("Order.CreateOrder").Headers, {
       "Idempotency-Key.$": "States.Array($$.Execution.Id)",
+    });
+    assert.deepEqual(parameters("Order.UpdateOrder").Headers, {
+      "Idempotency-Key.$": "States.Array(States.Format('{}/UpdateOrder', $$.Execution.Id))",
     });
     assert.deepEqual(parameters(states.orderCreatedEvent).Headers, {
       "Idempotency-Key.$": "States.Array(States.Format('{}/OrderCreated', $$.Execution.Id))",
     });
+  });
+
+  it("keys OrderFailed with the bare execution ARN, the key the safety net sends", () => {
+    assert.equal(idempotencyKeys.orderFailed, "$$.Execution.Id");
     assert.deepEqual(parameters(states.orderFailedEvent).Headers, {
-      "Idempotency-Key.$": "States.Array(States.Format('{}/OrderFailed', $$.Execution.Id))",
+      "Idempotency-Key.$": "States.Array($$.Execution.Id)",
     });
   });
 
-  it("sends OrderCreated as the last step", () => {
+  it("sends a key with every call that is not a GET", () => {
+    for (const { name, state } of tasks) {
+      const { Method, Headers } = state.Parameters as Record<string, unknown>;
+      assert.equal(Headers !== undefined, Method !== "GET", name);
+    }
+  });
+
+  it("sends OrderCreated, naming the execution, as the last call", () => {
     const body = parameters(states.orderCreatedEvent).RequestBody;
     assert.equal(body.eventType, "OrderCreated");
-    assert.equal(definition.States[states.orderCreatedEvent].End, true);
+    assert.equal(body.detail["executionArn.$"], "$$.Execution.Id");
+    assert.equal(
+      definition.States[states.orderCreatedEvent].Next,
+      checkResponseState(states.orderCreatedEvent),
+    );
+    assert.equal(definition.States[selectResultState(states.orderCreatedEvent)].End, true);
   });
 
   it("updates the order with the total, tax and discount the tax service computed", () => {
@@ -216,7 +289,103 @@ describe("the order-processing definition", () => {
       (choice.Choices as any[]).find((rule) => rule.Next === states.rejectEmptyCart),
       { Not: { Variable: "$.items[0]", IsPresent: true }, Next: states.rejectEmptyCart },
     );
-    assert.equal(definition.States[states.rejectEmptyCart].Error, workflowErrors.emptyCart);
+    assert.equal(definition.States[states.rejectEmptyCart].Error, outcomeErrors.emptyCart);
+  });
+
+  it("refuses a cart of more than maxCartItems items before calling anything", () => {
+    const choice = definition.States[states.validateOrder];
+    assert.deepEqual(
+      (choice.Choices as any[]).find((rule) => rule.Next === states.rejectLargeCart),
+      { Variable: "$.items[100]", IsPresent: true, Next: states.rejectLargeCart },
+    );
+    assert.equal(definition.States[states.rejectLargeCart].Error, outcomeErrors.cartTooLarge);
+    assert.match(definition.States[states.rejectLargeCart].Cause as string, /more than 100 items/);
+  });
+
+  it("refuses a customerId that would leave its path segment before calling anything", () => {
+    const choice = definition.States[states.validateOrder];
+    const rule = (choice.Choices as any[]).find((candidate) => candidate.Next === states.rejectInvalidId);
+    assert.deepEqual(
+      rule.Or.map((test: Record<string, string>) => test.StringEquals ?? test.StringMatches),
+      ["", ".", "..", "*/*", "*\\\\*", "*%*"],
+    );
+    assert.ok(rule.Or.every((test: Record<string, string>) => test.Variable === "$.customerId"));
+    assert.equal(definition.States[states.rejectInvalidId].Error, outcomeErrors.invalidId);
+  });
+
+  it("prices the cart Order.CreateOrder returned, not the raw input", () => {
+    assert.equal(definition.States[states.forEachProduct].ItemsPath, "$.order.items");
+    assert.deepEqual(definition.States[selectResultState("Order.CreateOrder")].Parameters, {
+      "cartId.$": "$.order.body.cartId",
+      "status.$": "$.order.body.status",
+      "items.$": "$.order.body.items",
+    });
+  });
+
+  it("checks each item's ids before they reach a URL", () => {
+    const check = stateNamed(states.checkItem);
+    const steering = (check.Choices as any[]).filter((rule) => rule.Next === states.rejectItemId);
+    assert.deepEqual(
+      steering.map((rule) => rule.Or[0].Variable),
+      ["$.item.productId", "$.item.priceId"],
+    );
+    assert.equal(stateNamed(states.rejectItemId).Error, outcomeErrors.invalidId);
+  });
+
+  for (const task of ["Order.CreateOrder", "Tax.GetTaxes", "Order.UpdateOrder"]) {
+    it(`sends a 2xx from ${task} whose body breaks the contract to OrderFailed, as a catchable error`, () => {
+      const check = definition.States[checkResponseState(task)];
+      assert.equal(definition.States[task].Next, checkResponseState(task));
+      assert.ok((check.Choices as any[]).every((rule) => rule.Next === malformedResponseState(task)));
+      const malformed = definition.States[malformedResponseState(task)];
+      assert.equal((malformed.Parameters as Record<string, string>).Error, outcomeErrors.malformedResponse);
+      assert.equal(malformed.ResultPath, "$.caught");
+      assert.equal(malformed.Next, recordFailureState(task));
+    });
+  }
+
+  it("tests a field's presence before its type, so the check itself cannot raise States.Runtime", () => {
+    const rules = definition.States[checkResponseState("Tax.GetTaxes")].Choices as any[];
+    assert.deepEqual(rules.slice(0, 2), [
+      {
+        Not: { Variable: "$.totals.body.currency", IsPresent: true },
+        Next: malformedResponseState("Tax.GetTaxes"),
+      },
+      {
+        Not: { Variable: "$.totals.body.currency", IsString: true },
+        Next: malformedResponseState("Tax.GetTaxes"),
+      },
+    ]);
+  });
+
+  it("checks every priced line's four answers before merging them", () => {
+    const rules = stateNamed(states.checkLine).Choices as any[];
+    const variables = new Set(rules.map((rule) => rule.Variable ?? rule.Not.Variable));
+    for (const path of [
+      "$[0].body.taxCode",
+      "$[1].body.lineAmount",
+      "$[2].body.promotionCodes",
+      "$[3].body.taxRegion",
+    ]) {
+      assert.ok(variables.has(path), path);
+    }
+    assert.equal(stateNamed(states.malformedLine).Error, outcomeErrors.malformedResponse);
+  });
+
+  it("times the execution out after the longest run its retry budgets allow", () => {
+    assert.equal(definition.TimeoutSeconds, (4 + Math.ceil(100 / 7)) * callBudgetSeconds() + 60);
+  });
+
+  it("budgets each call for every attempt its retriers allow, each up to the Task timeout, and every pause", () => {
+    // 1 + 3 + 5 attempts of 30 s; pauses 1 + 2 + 4 and 2 + 4 + 8 + 16 + 20 (capped) s.
+    assert.equal(callBudgetSeconds(), 9 * 30 + 7 + 50);
+  });
+
+  it("never times an Express execution out later than its five-minute limit", () => {
+    assert.equal(
+      executionTimeoutSeconds({ maxCartItems: 100, mapMaxConcurrency: 5, workflowType: "EXPRESS" }),
+      300,
+    );
   });
 
   it("has a Task for every route of the route table", () => {

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { executionPolicy, invokeArns, logDeliveryActions, trustPolicy } from "../../components/iam";
+import {
+  deadLetterQueuePolicy,
+  executionPolicy,
+  invokeArns,
+  logDeliveryActions,
+  safetyNetInvokePolicy,
+  safetyNetTrustPolicy,
+  trustPolicy,
+} from "../../components/iam";
 import { routes } from "../../components/routes";
 
 const scope = {
@@ -89,5 +97,51 @@ describe("the execution role's trust policy", () => {
       StringEquals: { "aws:SourceAccount": "123456789012" },
       ArnLike: { "aws:SourceArn": "arn:aws:states:us-east-1:123456789012:stateMachine:orders-dev-*" },
     });
+  });
+});
+
+describe("the safety net's permissions", () => {
+  const ruleArn = "arn:aws:events:us-east-1:123456789012:rule/orders-dev-safety-net-1";
+
+  it("allow execute-api:Invoke on the one events route, without a wildcard", () => {
+    assert.deepEqual(safetyNetInvokePolicy(scope).Statement, [
+      {
+        Sid: "InvokeEventsRoute",
+        Effect: "Allow",
+        Action: "execute-api:Invoke",
+        Resource: ["arn:aws:execute-api:us-east-1:123456789012:MyApiId/dev/POST/events/receive"],
+      },
+    ]);
+  });
+
+  it("grant the same ARN the execution role has for that route: both come from the route table", () => {
+    const [ownArn] = safetyNetInvokePolicy(scope).Statement[0].Resource as string[];
+    assert.ok((statement("InvokeOrderApiRoutes")!.Resource as string[]).includes(ownArn));
+  });
+
+  it("let only EventBridge assume the role, for this account and this rule", () => {
+    assert.deepEqual(safetyNetTrustPolicy({ account: "123456789012", ruleArn }).Statement, [
+      {
+        Sid: "EventBridgeAssumeRole",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": "123456789012", "aws:SourceArn": ruleArn } },
+      },
+    ]);
+  });
+
+  it("let only the rule send to the dead-letter queue", () => {
+    const queueArn = "arn:aws:sqs:us-east-1:123456789012:orders-dev-safety-net-dlq-1";
+    assert.deepEqual(deadLetterQueuePolicy({ queueArn, ruleArn }).Statement, [
+      {
+        Sid: "SafetyNetDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+      },
+    ]);
   });
 });

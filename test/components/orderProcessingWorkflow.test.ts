@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { invokeArns, logDeliveryActions } from "../../components/iam";
+import { routes } from "../../components/routes";
+import {
+  executionStatusEventPattern,
+  orderFailedTarget,
+  safetyNetRetryPolicy,
+} from "../../components/safetyNet";
 import {
   OrderProcessingWorkflow,
   OrderProcessingWorkflowArgs,
@@ -35,19 +41,24 @@ async function create(args: OrderProcessingWorkflowArgs = devArgs) {
   });
   await valueOf(workflow.stateMachineArn);
   await settle();
-  const registered = (type: string): Registration => {
-    const found = registrations.filter((r) => r.type === type);
-    assert.equal(found.length, 1, `one ${type}`);
+  /** The one resource of a type, or of a type and logical name when the component has several. */
+  const registered = (type: string, name?: string): Registration => {
+    const found = registrations.filter((r) => r.type === type && (name === undefined || r.name === name));
+    assert.equal(found.length, 1, `one ${type} ${name ?? ""}`);
     return found[0];
   };
   return { workflow, children, registrations, registered };
 }
 
+/** The component with the dev args, created once: most tests only read what it registered. */
+let withDevArgs: ReturnType<typeof create> | undefined;
+const createDefault = () => (withDevArgs ??= create());
+
 const json = (value: string) => JSON.parse(value);
 
 describe("the OrderProcessingWorkflow component", () => {
-  it("creates a log group, a role, its policy and the state machine, each a child named after it", async () => {
-    const { workflow, children } = await create();
+  it("creates the workflow, its safety net and its alarms, each a child named after it", async () => {
+    const { workflow, children } = await createDefault();
     assert.deepEqual(
       children
         .filter((c) => c.type !== "orders:workflow:OrderProcessingWorkflow")
@@ -57,6 +68,17 @@ describe("the OrderProcessingWorkflow component", () => {
         ["aws:iam/role:Role", "orders-dev-role"],
         ["aws:iam/rolePolicy:RolePolicy", "orders-dev-execution"],
         ["aws:sfn/stateMachine:StateMachine", "orders-dev"],
+        ["aws:cloudwatch/eventRule:EventRule", "orders-dev-safety-net"],
+        ["aws:iam/role:Role", "orders-dev-safety-net-role"],
+        ["aws:iam/rolePolicy:RolePolicy", "orders-dev-safety-net-invoke"],
+        ["aws:sqs/queue:Queue", "orders-dev-safety-net-dlq"],
+        ["aws:sqs/queuePolicy:QueuePolicy", "orders-dev-safety-net-dlq-policy"],
+        ["aws:cloudwatch/eventTarget:EventTarget", "orders-dev-safety-net-target"],
+        ["aws:cloudwatch/metricAlarm:MetricAlarm", "orders-dev-executions-failed"],
+        ["aws:cloudwatch/metricAlarm:MetricAlarm", "orders-dev-executions-timed-out"],
+        ["aws:cloudwatch/metricAlarm:MetricAlarm", "orders-dev-executions-aborted"],
+        ["aws:cloudwatch/metricAlarm:MetricAlarm", "orders-dev-safety-net-dead-letters"],
+        ["aws:cloudwatch/metricAlarm:MetricAlarm", "orders-dev-safety-net-failed-invocations"],
       ],
     );
     for (const child of children.filter((c) => c.type.startsWith("aws:"))) {
@@ -65,13 +87,13 @@ describe("the OrderProcessingWorkflow component", () => {
   });
 
   it("registers under the orders:workflow:OrderProcessingWorkflow type", async () => {
-    const { workflow } = await create();
+    const { workflow } = await createDefault();
     assert.match(await valueOf(workflow.urn), /::orders:workflow:OrderProcessingWorkflow::orders-dev$/);
   });
 
   it("grants execute-api:Invoke on exactly the routes' ARNs, in the provider's account", async () => {
-    const { registered } = await create();
-    const policy = json(registered("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+    const { registered } = await createDefault();
+    const policy = json(registered("aws:iam/rolePolicy:RolePolicy", "orders-dev-execution").inputs.policy);
     const invoke = policy.Statement.find((s: { Sid: string }) => s.Sid === "InvokeOrderApiRoutes");
     assert.deepEqual(
       invoke.Resource,
@@ -85,8 +107,8 @@ describe("the OrderProcessingWorkflow component", () => {
   });
 
   it("attaches the policy to the role and gives no other statement a resource wildcard than log delivery", async () => {
-    const { registered } = await create();
-    const policy = registered("aws:iam/rolePolicy:RolePolicy");
+    const { registered } = await createDefault();
+    const policy = registered("aws:iam/rolePolicy:RolePolicy", "orders-dev-execution");
     assert.equal(policy.inputs.role, "orders-dev-role-id");
     const starred = json(policy.inputs.policy).Statement.filter(
       (s: { Resource: unknown }) => s.Resource === "*",
@@ -98,8 +120,10 @@ describe("the OrderProcessingWorkflow component", () => {
   });
 
   it("lets only this account's Step Functions state machines of its name assume the role", async () => {
-    const { registered } = await create();
-    const [statement] = json(registered("aws:iam/role:Role").inputs.assumeRolePolicy).Statement;
+    const { registered } = await createDefault();
+    const [statement] = json(
+      registered("aws:iam/role:Role", "orders-dev-role").inputs.assumeRolePolicy,
+    ).Statement;
     assert.deepEqual(statement.Principal, { Service: "states.amazonaws.com" });
     assert.deepEqual(statement.Condition, {
       StringEquals: { "aws:SourceAccount": account },
@@ -108,12 +132,12 @@ describe("the OrderProcessingWorkflow component", () => {
   });
 
   it("names the state machine with the prefix the trust policy expects", async () => {
-    const { registered } = await create();
+    const { registered } = await createDefault();
     assert.equal(registered("aws:sfn/stateMachine:StateMachine").inputs.namePrefix, "orders-dev-");
   });
 
   it("logs executions to its log group at the configured level", async () => {
-    const { registered } = await create();
+    const { registered } = await createDefault();
     const logGroup = registered("aws:cloudwatch/logGroup:LogGroup");
     assert.deepEqual(registered("aws:sfn/stateMachine:StateMachine").inputs.loggingConfiguration, {
       level: "ALL",
@@ -123,7 +147,7 @@ describe("the OrderProcessingWorkflow component", () => {
   });
 
   it("keeps logs for the configured retention under the vended-logs prefix", async () => {
-    const { registered } = await create();
+    const { registered } = await createDefault();
     const { inputs } = registered("aws:cloudwatch/logGroup:LogGroup");
     assert.equal(inputs.retentionInDays, 14);
     assert.equal(inputs.namePrefix, "/aws/vendedlogs/states/orders-dev-");
@@ -136,7 +160,7 @@ describe("the OrderProcessingWorkflow component", () => {
   });
 
   it("creates the state machine only after its role may deliver logs", async () => {
-    const { children } = await create();
+    const { children } = await createDefault();
     const stateMachine = children.find((c) => c.type === "aws:sfn/stateMachine:StateMachine")!;
     const dependsOn = stateMachine.dependsOn as pulumi.Resource[];
     assert.equal(dependsOn.length, 1);
@@ -145,10 +169,10 @@ describe("the OrderProcessingWorkflow component", () => {
   });
 
   it("deploys the definition with the stack's endpoint and stage, assumed by its role", async () => {
-    const { registered } = await create();
+    const { registered } = await createDefault();
     const { inputs } = registered("aws:sfn/stateMachine:StateMachine");
     const definition = json(inputs.definition);
-    assert.equal(inputs.roleArn, registered("aws:iam/role:Role").state.arn);
+    assert.equal(inputs.roleArn, registered("aws:iam/role:Role", "orders-dev-role").state.arn);
     assert.equal(
       definition.States["Order.CreateOrder"].Parameters.ApiEndpoint,
       "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",
@@ -159,7 +183,7 @@ describe("the OrderProcessingWorkflow component", () => {
   it("calls an API in another region when apiRegion says so", async () => {
     const { registered } = await create({ ...devArgs, apiRegion: "eu-west-1" });
     const definition = json(registered("aws:sfn/stateMachine:StateMachine").inputs.definition);
-    const policy = json(registered("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+    const policy = json(registered("aws:iam/rolePolicy:RolePolicy", "orders-dev-execution").inputs.policy);
     assert.equal(
       definition.States["Tax.GetTaxes"].Parameters.ApiEndpoint,
       "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
@@ -168,7 +192,7 @@ describe("the OrderProcessingWorkflow component", () => {
   });
 
   it("is a Standard workflow without tracing unless asked otherwise", async () => {
-    const { registered } = await create();
+    const { registered } = await createDefault();
     const { inputs } = registered("aws:sfn/stateMachine:StateMachine");
     assert.equal(inputs.type, "STANDARD");
     assert.deepEqual(inputs.tracingConfiguration, { enabled: false });
@@ -177,7 +201,7 @@ describe("the OrderProcessingWorkflow component", () => {
   it("can be an Express workflow with X-Ray tracing and its permissions", async () => {
     const { registered } = await create({ ...devArgs, workflowType: "EXPRESS", tracingEnabled: true });
     const { inputs } = registered("aws:sfn/stateMachine:StateMachine");
-    const policy = json(registered("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+    const policy = json(registered("aws:iam/rolePolicy:RolePolicy", "orders-dev-execution").inputs.policy);
     assert.equal(inputs.type, "EXPRESS");
     assert.deepEqual(inputs.tracingConfiguration, { enabled: true });
     assert.ok(policy.Statement.some((s: { Sid: string }) => s.Sid === "SendTraces"));
@@ -185,15 +209,18 @@ describe("the OrderProcessingWorkflow component", () => {
 
   it("tags every resource it creates", async () => {
     const { registrations } = await create({ ...devArgs, tags: { team: "orders" } });
-    const tagged = registrations.filter(
-      (r) => r.type.startsWith("aws:") && r.type !== "aws:iam/rolePolicy:RolePolicy",
-    );
-    assert.equal(tagged.length, 3);
+    const untaggable = [
+      "aws:iam/rolePolicy:RolePolicy",
+      "aws:sqs/queuePolicy:QueuePolicy",
+      "aws:cloudwatch/eventTarget:EventTarget",
+    ];
+    const tagged = registrations.filter((r) => r.type.startsWith("aws:") && !untaggable.includes(r.type));
+    assert.equal(tagged.length, 11);
     for (const r of tagged) assert.deepEqual(r.inputs.tags, { team: "orders" }, r.type);
   });
 
   it("outputs the state machine's ARN and name, the role ARN, the log group and a console link", async () => {
-    const { workflow, registered } = await create();
+    const { workflow, registered } = await createDefault();
     const stateMachine = registered("aws:sfn/stateMachine:StateMachine").state;
     assert.deepEqual(
       {
@@ -206,10 +233,245 @@ describe("the OrderProcessingWorkflow component", () => {
       {
         arn: stateMachine.arn,
         name: stateMachine.name,
-        role: registered("aws:iam/role:Role").state.arn,
+        role: registered("aws:iam/role:Role", "orders-dev-role").state.arn,
         logGroup: registered("aws:cloudwatch/logGroup:LogGroup").state.name,
         console: `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/statemachines/view/${stateMachine.arn}`,
       },
+    );
+  });
+
+  describe("safety net", () => {
+    const ruleArn = (rule: Registration) => rule.state.arn as string;
+
+    it("matches this state machine's unsuccessful executions with the safety net's pattern", async () => {
+      const { registered } = await createDefault();
+      const stateMachine = registered("aws:sfn/stateMachine:StateMachine");
+      assert.deepEqual(
+        json(registered("aws:cloudwatch/eventRule:EventRule").inputs.eventPattern),
+        executionStatusEventPattern(stateMachine.state.arn),
+      );
+    });
+
+    it("posts to exactly POST /events/receive of the stack's API, with the safety net's input and key", async () => {
+      const { registered } = await createDefault();
+      const { inputs } = registered("aws:cloudwatch/eventTarget:EventTarget");
+      const target = orderFailedTarget();
+      assert.equal(inputs.arn, `arn:aws:execute-api:${region}:${account}:a1b2c3d4e5/dev/POST/events/receive`);
+      assert.equal(inputs.rule, registered("aws:cloudwatch/eventRule:EventRule").state.name);
+      assert.deepEqual(inputs.inputTransformer, {
+        inputPaths: target.inputPathsMap,
+        inputTemplate: target.inputTemplate,
+      });
+      assert.deepEqual(inputs.httpTarget, {
+        headerParameters: { "Idempotency-Key": "$.detail.executionArn" },
+      });
+    });
+
+    it("retries for a day, then dead-letters to its own queue", async () => {
+      const { registered } = await createDefault();
+      const { inputs } = registered("aws:cloudwatch/eventTarget:EventTarget");
+      assert.deepEqual(inputs.retryPolicy, safetyNetRetryPolicy);
+      assert.deepEqual(inputs.deadLetterConfig, { arn: registered("aws:sqs/queue:Queue").state.arn });
+    });
+
+    it("calls with a role only EventBridge may assume, for this account and this rule", async () => {
+      const { registered } = await createDefault();
+      const role = registered("aws:iam/role:Role", "orders-dev-safety-net-role");
+      const rule = registered("aws:cloudwatch/eventRule:EventRule");
+      assert.equal(registered("aws:cloudwatch/eventTarget:EventTarget").inputs.roleArn, role.state.arn);
+      const [statement] = json(role.inputs.assumeRolePolicy).Statement;
+      assert.deepEqual(statement.Principal, { Service: "events.amazonaws.com" });
+      assert.equal(statement.Action, "sts:AssumeRole");
+      assert.deepEqual(statement.Condition, {
+        StringEquals: { "aws:SourceAccount": account, "aws:SourceArn": ruleArn(rule) },
+      });
+    });
+
+    it("may invoke exactly one route ARN, built from the route table", async () => {
+      const { registered } = await createDefault();
+      const policy = registered("aws:iam/rolePolicy:RolePolicy", "orders-dev-safety-net-invoke");
+      assert.equal(policy.inputs.role, "orders-dev-safety-net-role-id");
+      assert.deepEqual(json(policy.inputs.policy).Statement, [
+        {
+          Sid: "InvokeEventsRoute",
+          Effect: "Allow",
+          Action: "execute-api:Invoke",
+          Resource: invokeArns({ partition: "aws", region, account, apiId: "a1b2c3d4e5", stage: "dev" }, [
+            routes.receiveEvent,
+          ]),
+        },
+      ]);
+    });
+
+    it("keeps dead letters encrypted for 14 days", async () => {
+      const { inputs } = (await createDefault()).registered("aws:sqs/queue:Queue");
+      assert.equal(inputs.sqsManagedSseEnabled, true);
+      assert.equal(inputs.messageRetentionSeconds, 1209600);
+      assert.equal(inputs.namePrefix, "orders-dev-safety-net-dlq-");
+    });
+
+    it("lets only its rule send to the dead-letter queue", async () => {
+      const { registered } = await createDefault();
+      const queue = registered("aws:sqs/queue:Queue");
+      const policy = registered("aws:sqs/queuePolicy:QueuePolicy");
+      assert.equal(policy.inputs.queueUrl, queue.state.url);
+      assert.deepEqual(json(policy.inputs.policy).Statement, [
+        {
+          Sid: "SafetyNetDeadLetters",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: queue.state.arn,
+          Condition: {
+            ArnEquals: { "aws:SourceArn": ruleArn(registered("aws:cloudwatch/eventRule:EventRule")) },
+          },
+        },
+      ]);
+    });
+
+    it("adds the target only once its role may invoke and its queue may receive", async () => {
+      const { children } = await createDefault();
+      const target = children.find((c) => c.type === "aws:cloudwatch/eventTarget:EventTarget")!;
+      const urns = await Promise.all((target.dependsOn as pulumi.Resource[]).map((r) => valueOf(r.urn)));
+      assert.deepEqual(
+        urns.map((urn) => urn.split("::").pop()),
+        ["orders-dev-safety-net-invoke", "orders-dev-safety-net-dlq-policy"],
+      );
+    });
+
+    it("warns that an Express workflow sends no status events, so the safety net cannot fire", async () => {
+      const warnings: string[] = [];
+      const original = pulumi.log.warn;
+      pulumi.log.warn = (message: string) => {
+        warnings.push(message);
+        return Promise.resolve();
+      };
+      try {
+        await create({ ...devArgs, workflowType: "EXPRESS" });
+      } finally {
+        pulumi.log.warn = original;
+      }
+      assert.ok(warnings.some((warning) => /Express executions send no status change events/.test(warning)));
+    });
+  });
+
+  describe("alarms", () => {
+    const alarm = (registrations: Registration[], suffix: string) =>
+      registrations.find((r) => r.name === `orders-dev-${suffix}`)!.inputs;
+
+    for (const [suffix, metricName] of [
+      ["executions-failed", "ExecutionsFailed"],
+      ["executions-timed-out", "ExecutionsTimedOut"],
+      ["executions-aborted", "ExecutionsAborted"],
+    ]) {
+      it(`fires on the first ${metricName} of this state machine`, async () => {
+        const { registrations, registered } = await createDefault();
+        const inputs = alarm(registrations, suffix);
+        assert.deepEqual(
+          [inputs.namespace, inputs.metricName, inputs.dimensions, inputs.statistic],
+          [
+            "AWS/States",
+            metricName,
+            { StateMachineArn: registered("aws:sfn/stateMachine:StateMachine").state.arn },
+            "Sum",
+          ],
+        );
+        assert.deepEqual(
+          [inputs.threshold, inputs.comparisonOperator, inputs.evaluationPeriods, inputs.treatMissingData],
+          [1, "GreaterThanOrEqualToThreshold", 1, "notBreaching"],
+        );
+      });
+    }
+
+    it("fires when a dead letter waits in the safety net's queue", async () => {
+      const { registrations, registered } = await createDefault();
+      const inputs = alarm(registrations, "safety-net-dead-letters");
+      assert.deepEqual(
+        [inputs.namespace, inputs.metricName, inputs.dimensions],
+        [
+          "AWS/SQS",
+          "ApproximateNumberOfMessagesVisible",
+          { QueueName: registered("aws:sqs/queue:Queue").state.name },
+        ],
+      );
+    });
+
+    it("fires when EventBridge gives up on a safety-net delivery", async () => {
+      const { registrations, registered } = await createDefault();
+      const inputs = alarm(registrations, "safety-net-failed-invocations");
+      assert.deepEqual(
+        [inputs.namespace, inputs.metricName, inputs.dimensions],
+        [
+          "AWS/Events",
+          "FailedInvocations",
+          { RuleName: registered("aws:cloudwatch/eventRule:EventRule").state.name },
+        ],
+      );
+    });
+
+    it("notifies nobody without a topic", async () => {
+      const { registrations } = await createDefault();
+      const alarms = registrations.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+      assert.ok(alarms.every((r) => r.inputs.alarmActions.length === 0 && r.inputs.okActions.length === 0));
+    });
+
+    it("notifies the configured SNS topic when each alarm fires and clears", async () => {
+      const topicArn = `arn:aws:sns:${region}:${account}:orders-on-call`;
+      const { registrations } = await create({ ...devArgs, alarms: { topicArn } });
+      const alarms = registrations.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+      assert.equal(alarms.length, 5);
+      for (const r of alarms)
+        assert.deepEqual([r.inputs.alarmActions, r.inputs.okActions], [[topicArn], [topicArn]]);
+    });
+
+    it("outputs every alarm's name by what it watches", async () => {
+      const { workflow, registrations } = await createDefault();
+      const names = await valueOf(workflow.alarmNames);
+      assert.deepEqual(Object.keys(names).sort(), [
+        "executions-aborted",
+        "executions-failed",
+        "executions-timed-out",
+        "safety-net-dead-letters",
+        "safety-net-failed-invocations",
+      ]);
+      assert.equal(
+        names["executions-failed"],
+        registrations.find((r) => r.name === "orders-dev-executions-failed")!.state.name,
+      );
+    });
+  });
+
+  it("refuses the cart size the stack asks for beyond what GET /taxes can carry", async () => {
+    const registrations = installMocks();
+    assert.throws(
+      () => new OrderProcessingWorkflow("orders-dev", { ...devArgs, maxCartItems: 117 }),
+      /args.maxCartItems must be an integer from 1 to 116 .*; got 117/,
+    );
+    await settle();
+    assert.deepEqual(registrations, []);
+  });
+
+  it("refuses an alarm topic that is not an SNS topic ARN, registering nothing", async () => {
+    const registrations = installMocks();
+    assert.throws(
+      () =>
+        new OrderProcessingWorkflow("orders-dev", {
+          ...devArgs,
+          alarms: { topicArn: "arn:aws:sqs:us-east-1:123456789012:q" },
+        }),
+      /args.alarms.topicArn must be the ARN of an SNS topic .*; got "arn:aws:sqs:us-east-1:123456789012:q"/,
+    );
+    await settle();
+    assert.deepEqual(registrations, []);
+  });
+
+  it("deploys Validate Order with the configured maximum cart", async () => {
+    const { registered } = await create({ ...devArgs, maxCartItems: 20 });
+    const definition = json(registered("aws:sfn/stateMachine:StateMachine").inputs.definition);
+    assert.ok(
+      definition.States["Validate Order"].Choices.some(
+        (rule: { Variable?: string }) => rule.Variable === "$.items[20]",
+      ),
     );
   });
 

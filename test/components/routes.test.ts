@@ -38,20 +38,32 @@ describe("the route table", () => {
 describe("an API Gateway task", () => {
   it("refuses a POST without an idempotency key", () => {
     assert.throws(
-      () => apiGatewayTask(target, { route: routes.createOrder, resultSelector: {}, onError }),
+      () => apiGatewayTask(target, { route: routes.createOrder, onError }),
       /Order.CreateOrder: a POST must carry an idempotency key/,
     );
   });
 
+  it("refuses a PATCH without an idempotency key", () => {
+    assert.throws(
+      () => apiGatewayTask(target, { route: routes.updateOrder, pathValues: { cartId: "$.c" }, onError }),
+      /Order.UpdateOrder: a PATCH must carry an idempotency key/,
+    );
+  });
+
+  it("keeps only the answer's body, with a path every 2xx result has", () => {
+    const task = apiGatewayTask(target, { route: routes.getTaxes, onError });
+    assert.deepEqual(task.ResultSelector, { "body.$": "$.ResponseBody" });
+  });
+
   it("refuses a path parameter without a value", () => {
     assert.throws(
-      () => apiGatewayTask(target, { route: routes.getProduct, resultSelector: {}, onError }),
+      () => apiGatewayTask(target, { route: routes.getProduct, onError }),
       /ProductCatalog.GetProduct: path parameter "productId" of \/products\/\{productId\} has no value/,
     );
   });
 
   it("ends the workflow when it has no next state", () => {
-    const task = apiGatewayTask(target, { route: routes.getTaxes, resultSelector: {}, onError });
+    const task = apiGatewayTask(target, { route: routes.getTaxes, onError });
     assert.equal(task.End, true);
     assert.equal(task.Next, undefined);
   });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { maxCartItemsLimit } from "../../components/limits";
 import { InvalidSettingsError, resolveSettings, WorkflowSettings } from "../../components/settings";
 
 const valid = { apiId: "MyApiId", stage: "dev" };
@@ -17,7 +18,23 @@ describe("workflow settings", () => {
       logRetentionDays: 30,
       mapMaxConcurrency: 5,
       tracingEnabled: false,
+      maxCartItems: 100,
+      alarmTopicArn: undefined,
     });
+  });
+
+  it("accept the largest cart GET /taxes can carry, and no larger", () => {
+    assert.equal(resolve({ maxCartItems: maxCartItemsLimit }).maxCartItems, 116);
+    assert.throws(() => resolve({ maxCartItems: maxCartItemsLimit + 1 }), /got 117/);
+  });
+
+  it("accept an SNS topic ARN for the alarms, in any partition", () => {
+    for (const arn of [
+      "arn:aws:sns:us-east-1:123456789012:orders-on-call",
+      "arn:aws-us-gov:sns:us-gov-west-1:123456789012:on_call-1",
+    ]) {
+      assert.equal(resolve({ alarmTopicArn: arn }).alarmTopicArn, arn);
+    }
   });
 
   it("accept the $default stage of HTTP APIs", () => {
@@ -58,6 +75,24 @@ describe("workflow settings", () => {
     ],
     ["a negative concurrency", { mapMaxConcurrency: -3 }, /args.mapMaxConcurrency must be .*; got -3/],
     ["a fractional concurrency", { mapMaxConcurrency: 2.5 }, /args.mapMaxConcurrency must be .*; got 2.5/],
+    ["a zero cart size", { maxCartItems: 0 }, /args.maxCartItems must be an integer from 1 to 116 .*; got 0/],
+    ["a fractional cart size", { maxCartItems: 10.5 }, /args.maxCartItems must be .*; got 10.5/],
+    ["a cart size that is not a number", { maxCartItems: NaN }, /args.maxCartItems must be .*; got null/],
+    [
+      "an alarm topic that is an SQS queue",
+      { alarmTopicArn: "arn:aws:sqs:us-east-1:123456789012:q" },
+      /args.alarmTopicArn must be the ARN of an SNS topic .*; got "arn:aws:sqs:us-east-1:123456789012:q"/,
+    ],
+    [
+      "an alarm topic ARN with a path after the name",
+      { alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:t/../x" },
+      /args.alarmTopicArn must be the ARN of an SNS topic/,
+    ],
+    [
+      "an alarm topic ARN with a short account",
+      { alarmTopicArn: "arn:aws:sns:us-east-1:1234:t" },
+      /args.alarmTopicArn must be the ARN of an SNS topic/,
+    ],
     [
       "a malformed region",
       { apiRegion: "Virginia" },

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { InvalidSettingsError } from "../../components/settings";
 import { configNamespace, loadStackConfig } from "../../components/stackConfig";
 import { stackFileConfig } from "../../local/stackDefinition";
 
@@ -64,11 +65,84 @@ describe("the stack config", () => {
     );
   });
 
-  it("takes the empty default of apiRegion and logKmsKeyArn as not set", () => {
+  it("takes the empty default of apiRegion, logKmsKeyArn and alarmTopicArn as not set", () => {
     const { settings, logKmsKeyArn } = loadStackConfig(
-      from({ apiId: "a1", stage: "s", apiRegion: "", logKmsKeyArn: "" }),
+      from({ apiId: "a1", stage: "s", apiRegion: "", logKmsKeyArn: "", alarmTopicArn: "" }),
     );
-    assert.deepEqual([settings.apiRegion, logKmsKeyArn], [undefined, undefined]);
+    assert.deepEqual(
+      [settings.apiRegion, logKmsKeyArn, settings.alarmTopicArn],
+      [undefined, undefined, undefined],
+    );
+  });
+
+  it("reads maxCartItems and alarmTopicArn", () => {
+    const topic = "arn:aws:sns:eu-west-1:123456789012:orders-on-call";
+    const { settings } = loadStackConfig(
+      from({ apiId: "a1", stage: "s", maxCartItems: "40", alarmTopicArn: topic }),
+    );
+    assert.deepEqual([settings.maxCartItems, settings.alarmTopicArn], [40, topic]);
+  });
+
+  it("of every stack prices carts of up to 100 items, the default", () => {
+    for (const stack of ["dev", "prod"])
+      assert.equal(loadStackConfig(fromStackFile(stack)).settings.maxCartItems, 100);
+  });
+
+  describe("under hostile values of maxCartItems and alarmTopicArn (bounded fuzz)", () => {
+    // A fixed seed: the same 400 values every run, so a failure reproduces.
+    let seed = 8;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = [
+      "0",
+      "1",
+      "9",
+      "-",
+      "+",
+      ".",
+      "e",
+      " ",
+      "x",
+      ":",
+      "/",
+      "arn:aws:sns:us-east-1:123456789012:",
+      "\u0000",
+      "é",
+      "116",
+      "117",
+    ];
+    const hostile = () =>
+      Array.from(
+        { length: Math.floor(random() * 6) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      ).join("");
+
+    for (const key of ["maxCartItems", "alarmTopicArn"] as const) {
+      it(`either accepts a valid ${key} or names the key and the value, never anything else`, () => {
+        for (let i = 0; i < 200; i++) {
+          const raw = hostile();
+          try {
+            const { settings } = loadStackConfig(from({ apiId: "a1", stage: "s", [key]: raw }));
+            if (key === "maxCartItems") {
+              assert.ok(
+                Number.isInteger(settings.maxCartItems) &&
+                  settings.maxCartItems >= 1 &&
+                  settings.maxCartItems <= 116,
+                raw,
+              );
+            } else {
+              assert.ok(raw === "" || /^arn:aws:sns:us-east-1:123456789012:[A-Za-z0-9_-]+$/.test(raw), raw);
+            }
+          } catch (error) {
+            assert.ok(error instanceof InvalidSettingsError, `${JSON.stringify(raw)}: ${error}`);
+            assert.ok(error.message.includes(`${configNamespace}:${key}`), error.message);
+            assert.ok(
+              error.message.includes(JSON.stringify(raw)) || error.message.includes(String(Number(raw))),
+              error.message,
+            );
+          }
+        }
+      });
+    }
   });
 
   it("rejects an empty apiId rather than taking it as not set", () => {

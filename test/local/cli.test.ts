@@ -138,14 +138,14 @@ describe("npm start", () => {
   it("exits 0 and prints the output when the order succeeds", async () => {
     const { status, stdout } = await startInProcess();
     assert.equal(status, 0);
-    assert.match(stdout, /Execution SUCCEEDED in \d+ ms · 21 state transitions · 16 API calls/);
+    assert.match(stdout, /Execution SUCCEEDED in \d+ ms · 38 state transitions · 16 API calls/);
     assert.match(stdout, /"totalAmount": 50784/);
   });
 
   it("exits 1 and prints the error and cause when the order fails", async () => {
     const { status, stdout } = await startInProcess("--fail", "Tax.GetTaxes=400x1");
     assert.equal(status, 1);
-    assert.match(stdout, /^Error: ApiGateway\.400$/m);
+    assert.match(stdout, /^Error: Order\.FailureAnnounced$/m);
     assert.match(
       stdout,
       /^Cause: Tax\.GetTaxes failed with ApiGateway\.400: \{"message":"Injected fault 400/m,

@@ -42,10 +42,11 @@ describe("the workflow, run locally", () => {
     });
 
     it("announces exactly one OrderCreated event, with the order's totals", async () => {
-      const { api } = await run(sampleOrder);
+      const { result, api } = await run(sampleOrder);
+      const executionArn = result.executionArn;
       assert.deepEqual(
         api.events.map((event) => [event.eventType, event.detail]),
-        [["OrderCreated", { cartId: "cart-0001", customerId: "cust-1001", ...expectedTotals }]],
+        [["OrderCreated", { executionArn, cartId: "cart-0001", customerId: "cust-1001", ...expectedTotals }]],
       );
     });
 

@@ -23,7 +23,7 @@ describe("the policy pack on the program's resources", () => {
   for (const stack of ["dev", "prod"]) {
     it(`passes every resource of the ${stack} stack`, async () => {
       const { registrations } = await runProgram(stack, stackFileConfig(stack));
-      assert.equal(registrations.filter((r) => r.type.startsWith("aws:")).length, 4);
+      assert.equal(registrations.filter((r) => r.type.startsWith("aws:")).length, 15);
       assert.deepEqual(await violations(registrations), []);
     });
   }

@@ -21,6 +21,16 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
       return { name: physical, arn: `arn:aws:iam::${account}:role/${physical}` };
     case "aws:sfn/stateMachine:StateMachine":
       return { name: physical, arn: `arn:aws:states:${region}:${account}:stateMachine:${physical}` };
+    case "aws:cloudwatch/eventRule:EventRule":
+      return { name: physical, arn: `arn:aws:events:${region}:${account}:rule/${physical}` };
+    case "aws:sqs/queue:Queue":
+      return {
+        name: physical,
+        arn: `arn:aws:sqs:${region}:${account}:${physical}`,
+        url: `https://sqs.${region}.amazonaws.com/${account}/${physical}`,
+      };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return { name: physical, arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${physical}` };
     default:
       return {};
   }

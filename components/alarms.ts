@@ -1,0 +1,72 @@
+/**
+ * The alarms that tell on-call an order needs a look, as data: each names its metric, the
+ * dimension that ties it to this workflow, and why it matters. Every one fires on a single
+ * occurrence: one stuck order is one customer.
+ */
+
+/** What the metric is filtered by: the state machine, the dead-letter queue or the safety net's rule. */
+export type AlarmSubject = "stateMachine" | "deadLetterQueue" | "safetyNetRule";
+
+export interface AlarmSpec {
+  /** Appended to the component's name: `<name>-<suffix>`. */
+  readonly suffix: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly statistic: "Sum" | "Maximum";
+  readonly subject: AlarmSubject;
+  readonly description: string;
+}
+
+/** The CloudWatch dimension each subject is named by in its namespace. */
+export const dimensionNames: Readonly<Record<AlarmSubject, string>> = {
+  stateMachine: "StateMachineArn",
+  deadLetterQueue: "QueueName",
+  safetyNetRule: "RuleName",
+};
+
+export const alarmSpecs: readonly AlarmSpec[] = [
+  {
+    suffix: "executions-failed",
+    namespace: "AWS/States",
+    metricName: "ExecutionsFailed",
+    statistic: "Sum",
+    subject: "stateMachine",
+    description:
+      "An order execution failed. Its error says what was announced: see docs/outcomes.md (Order.OrderCreatedUnconfirmed needs a check of the events service).",
+  },
+  {
+    suffix: "executions-timed-out",
+    namespace: "AWS/States",
+    metricName: "ExecutionsTimedOut",
+    statistic: "Sum",
+    subject: "stateMachine",
+    description:
+      "An order execution outlasted every retry budget and timed out; the safety net announces OrderFailed.",
+  },
+  {
+    suffix: "executions-aborted",
+    namespace: "AWS/States",
+    metricName: "ExecutionsAborted",
+    statistic: "Sum",
+    subject: "stateMachine",
+    description: "An order execution was stopped; the safety net announces OrderFailed.",
+  },
+  {
+    suffix: "safety-net-dead-letters",
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    statistic: "Maximum",
+    subject: "deadLetterQueue",
+    description:
+      "The safety net could not deliver an OrderFailed: the message in the dead-letter queue names the execution to announce by hand.",
+  },
+  {
+    suffix: "safety-net-failed-invocations",
+    namespace: "AWS/Events",
+    metricName: "FailedInvocations",
+    statistic: "Sum",
+    subject: "safetyNetRule",
+    description:
+      "EventBridge gave up on an OrderFailed of the safety net (or the events service refused it): check the dead-letter queue and the events service.",
+  },
+];
