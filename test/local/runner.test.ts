@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { states } from "../../components/definition";
+import { outcomeErrors } from "../../components/outcomes";
 import { routes } from "../../components/routes";
 import { Faults } from "../../local/api/faults";
 import { runLocally } from "../../local/localRun";
@@ -60,14 +61,18 @@ describe("the local run's final status", () => {
     );
   });
 
-  it("fails with States.Runtime, neither retried nor caught, on a 2xx body that breaks the contract", async () => {
+  it("answers a malformed fault with a 2xx the definition sees as breaking the contract", async () => {
     const run = await runOnce({
       faults: new Faults().fail(routes.getTaxes.operation, { kind: "malformed", count: 1 }),
     });
-    assert.deepEqual([run.result.status, run.result.error], ["FAILED", "States.Runtime"]);
-    assert.equal(run.result.calls[routes.getTaxes.operation], 1);
-    assert.ok(
-      !run.execution.events.some((event) => event.type === "StateCaught" || event.type === "StateRetried"),
+    const taxes = run.result.requests.filter((request) => request.path === "/dev/taxes");
+    assert.deepEqual(
+      taxes.map((request) => request.status),
+      [200],
+    );
+    assert.deepEqual(
+      run.result.events.map((event) => [event.eventType, (event.detail as { error?: string }).error]),
+      [["OrderFailed", outcomeErrors.malformedResponse]],
     );
   });
 
