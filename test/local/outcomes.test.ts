@@ -7,49 +7,11 @@ import assert from "node:assert/strict";
 import { states } from "../../components/definition";
 import { outcomeErrors } from "../../components/outcomes";
 import { routes } from "../../components/routes";
-import { Faults, FaultSpec } from "../../local/api/faults";
-import { LocalRun, runLocally } from "../../local/localRun";
-import { dev, oneItemOrder } from "./harness";
+import type { LocalRun } from "../../local/localRun";
+import { faultKinds, matrixCases, matrixRuns } from "./matrix";
 
-interface Case {
-  readonly name: string;
-  readonly faults: Faults;
-  readonly abortAt?: string;
-}
-
-const faultKinds: readonly { readonly label: string; readonly spec: FaultSpec }[] = [
-  { label: "503x2", spec: { status: 503, count: 2 } },
-  { label: "429x2", spec: { status: 429, count: 2 } },
-  { label: "lost 504x1", spec: { status: 504, count: 1, responseLost: true } },
-  { label: "500x*", spec: { status: 500, count: Infinity } },
-  { label: "400x1", spec: { status: 400, count: 1 } },
-  { label: "timeoutx*", spec: { kind: "timeout", count: Infinity } },
-  { label: "malformedx*", spec: { kind: "malformed", count: Infinity } },
-];
-
-const cases: Case[] = [
-  ...Object.values(routes).flatMap((route) =>
-    faultKinds.map(({ label, spec }) => ({
-      name: `${route.operation} ${label}`,
-      faults: new Faults().fail(route.operation, spec),
-    })),
-  ),
-  ...[states.forEachProduct, routes.getTaxes.operation, routes.updateOrder.operation].map((state) => ({
-    name: `aborted at ${state}`,
-    faults: new Faults(),
-    abortAt: state,
-  })),
-];
-
-/** Task timeouts of 60 ms and retry pauses of 1-2 ms: the whole matrix runs in a few seconds. */
-const timeoutScale = 1 / 500;
-const retryScale = 1 / 1000;
-/** Runs at once: most of a run is waiting on loopback or on a timeout, so they overlap well on two cores. */
-const concurrency = 6;
-/** EventBridge's 186 attempts, bounded here: a dead letter after 4 says the same. */
-const safetyNetMaxAttempts = 4;
-
-const runs = new Map<string, LocalRun>();
+const cases = matrixCases();
+let runs: ReadonlyMap<string, LocalRun>;
 
 const announced = (run: LocalRun, eventType: string) =>
   run.api.events.filter((event) => event.eventType === eventType);
@@ -61,25 +23,7 @@ const enteredOrderCreated = (run: LocalRun) =>
 describe("every outcome, under every fault (the outcome matrix)", () => {
   before(async function () {
     this.timeout(60_000);
-    const queue = [...cases];
-    const worker = async () => {
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-        runs.set(
-          next.name,
-          await runLocally({
-            definition: dev.definition,
-            definitionSettings: dev.definitionSettings,
-            input: oneItemOrder,
-            faults: next.faults,
-            abortAt: next.abortAt,
-            retryScale,
-            timeoutScale,
-            safetyNetMaxAttempts,
-          }),
-        );
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    runs = await matrixRuns();
   });
 
   it("is generated from the route table: every route under every fault kind, plus three stops", () => {
