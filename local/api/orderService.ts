@@ -88,8 +88,17 @@ export class OrderService {
     getPrices: (request) => {
       const price = this.price(request.pathParameters.priceId);
       if (price === undefined) return notFound("price", request.pathParameters.priceId);
-      const quantity = Number(single(request, "quantity"));
       const { priceId, currency, unitAmount } = price;
+      // A line priced in another currency would be summed with the others as if it were the order's.
+      if (currency !== single(request, "currency")) {
+        return {
+          status: 422,
+          body: {
+            message: `Price ${priceId} is in ${currency}, the order in ${single(request, "currency")}`,
+          },
+        };
+      }
+      const quantity = Number(single(request, "quantity"));
       return ok({ priceId, currency, unitAmount, quantity, lineAmount: unitAmount * quantity });
     },
 

@@ -178,3 +178,21 @@ describe("the workflow, run locally", () => {
     assert.equal(result.status === "FAILED" && result.error, workflowErrors.invalidInput);
   });
 });
+
+describe("the local pricing service", () => {
+  it("refuses a price in another currency than the order's, which fails the order with the 422", async () => {
+    const order = {
+      ...sampleOrder,
+      items: [{ productId: "prod-mug", priceId: "price-mug-usd", quantity: 1 }],
+    };
+    const { result, api } = await run(order);
+    const [price] = api.calls(routes.getPrices.operation);
+    assert.deepEqual([price.query.currency, price.status], [["EUR"], 422]);
+    assert.deepEqual(price.response, { message: "Price price-mug-usd is in USD, the order in EUR" });
+    assert.equal(result.status, "FAILED");
+    assert.deepEqual(
+      api.events.map((event) => [event.eventType, (event.detail as { error?: string }).error]),
+      [["OrderFailed", "ApiGateway.422"]],
+    );
+  });
+});
