@@ -59,13 +59,13 @@ async function runCli(args: readonly string[], stdout: Output): Promise<number> 
     input,
     faults,
     retryScale: options.retryScale,
-    timeoutScale: options.retryScale,
+    timeoutScale: options.timeoutScale,
     abortAt: options.abortAt,
     onStarted: (origin) =>
       options.json ||
       stdout.write(
         `${colors.bold(`Order processing, stack ${options.stack}`)} ${colors.dim(
-          `· input ${options.inputFile} · ${definitionSettings.endpoint}/${definitionSettings.stage} served at ${origin} · retry pauses and timeouts ×${options.retryScale}`,
+          `· input ${options.inputFile} · ${definitionSettings.endpoint}/${definitionSettings.stage} served at ${origin} · retry pauses ×${options.retryScale} · timeouts ×${options.timeoutScale}`,
         )}\n\n`,
       ),
     onEvent: (event) => options.json || trace.print(event),

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { FaultSpec } from "./api/faults";
-import { defaultRetryScale } from "./runner";
+import { defaultRetryScale, defaultTimeoutScale } from "./runner";
 
 export interface FaultOption {
   /** A route operation or an API Gateway Task state name. */
@@ -21,6 +21,8 @@ export interface CliOptions {
   readonly faults: readonly FaultOption[];
   readonly latencies: readonly LatencyOption[];
   readonly retryScale: number;
+  /** Task and execution TimeoutSeconds are scaled by this. */
+  readonly timeoutScale: number;
   /** A state name: stop the execution when it is entered. */
   readonly abortAt: string | undefined;
   /** Print only the run's result, as one JSON object. */
@@ -42,6 +44,7 @@ Options:
                                 Example: --lose Order.CreateOrder=504x1
   --latency [<target>=]<ms>     Delay every call, or the calls of one route. Repeatable.
   --retry-scale <fraction>      Retry pauses are IntervalSeconds times this (default 1/100), never 0.
+  --timeout-scale <fraction>    Task and execution TimeoutSeconds times this (default 1/100).
   --abort-at <state>            Stop the execution when that state is entered (status ABORTED).
   --json                        Print only the result, as one JSON object.
   --help                        Show this help.
@@ -76,11 +79,10 @@ function latency(text: string): LatencyOption {
 }
 
 /** "1/100" or "0.01". */
-function fraction(text: string): number {
+function fraction(text: string, option = "--retry-scale"): number {
   const match = /^(\d+(?:\.\d+)?)(?:\/(\d+(?:\.\d+)?))?$/.exec(text);
   const value = match === null ? NaN : Number(match[1]) / Number(match[2] ?? 1);
-  if (!(value > 0))
-    throw new UsageError(`--retry-scale must be a fraction above 0 such as 1/100; got "${text}"`);
+  if (!(value > 0)) throw new UsageError(`${option} must be a fraction above 0 such as 1/100; got "${text}"`);
   return value;
 }
 
@@ -97,6 +99,7 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
         lose: { type: "string", multiple: true, default: [] },
         latency: { type: "string", multiple: true, default: [] },
         "retry-scale": { type: "string" },
+        "timeout-scale": { type: "string" },
         "abort-at": { type: "string" },
         json: { type: "boolean", default: false },
       },
@@ -114,6 +117,10 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
     ],
     latencies: values.latency.map(latency),
     retryScale: values["retry-scale"] === undefined ? defaultRetryScale : fraction(values["retry-scale"]),
+    timeoutScale:
+      values["timeout-scale"] === undefined
+        ? defaultTimeoutScale
+        : fraction(values["timeout-scale"], "--timeout-scale"),
     abortAt: values["abort-at"],
     json: values.json,
   };

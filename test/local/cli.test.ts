@@ -26,6 +26,7 @@ describe("npm start", () => {
         faults: [],
         latencies: [],
         retryScale: 1 / 100,
+        timeoutScale: 1 / 100,
         abortAt: undefined,
         json: false,
       });

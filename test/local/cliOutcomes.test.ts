@@ -33,6 +33,12 @@ describe("npm start, for outcomes", () => {
     assert.deepEqual([options.abortAt, options.json], ["Order.UpdateOrder", true]);
   });
 
+  it("reads a timeout scale apart from the retry scale, and refuses one of 0", () => {
+    const options = parseCliArgs(["--retry-scale", "1/1000", "--timeout-scale", "1/50"]);
+    assert.deepEqual([options.retryScale, options.timeoutScale], [1 / 1000, 1 / 50]);
+    assert.throws(() => parseCliArgs(["--timeout-scale", "0"]), /--timeout-scale must be a fraction above 0/);
+  });
+
   it("refuses a timeout or malformed fault with --lose, and an unknown kind", () => {
     for (const args of [
       ["--lose", "Tax.GetTaxes=timeoutx1"],
