@@ -137,10 +137,7 @@ export interface SafetyNetOptions {
   readonly attemptTimeoutMs?: number;
 }
 
-/**
- * How long EventBridge waits for an HTTP target to answer: 5 s is what its API destinations
- * document; for an API Gateway target it is not documented (docs/local-run.md).
- */
+/** How long EventBridge waits for an API Gateway target to answer (eb-api-gateway-target.html; docs/outcomes.md). */
 export const deliveryTimeoutSeconds = 5;
 
 /** EventBridge retries a target's 429 and 5xx answers (and no answer at all); any other 4xx is final. */
