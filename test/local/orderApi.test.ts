@@ -79,7 +79,7 @@ describe("the local order API", () => {
   });
 
   it("prices a line as unit amount × quantity, in minor units", async () => {
-    const { body } = await call("GET", "/dev/prices/price-beans-eur?quantity=3");
+    const { body } = await call("GET", "/dev/prices/price-beans-eur?quantity=3&currency=EUR");
     assert.deepEqual(body, {
       priceId: "price-beans-eur",
       currency: "EUR",
@@ -130,11 +130,17 @@ describe("the local order API", () => {
   });
 
   it("records each request with its method, path, query, headers, body and answer", async () => {
-    await call("GET", "/dev/prices/price-mug-eur?quantity=2");
+    await call("GET", "/dev/prices/price-mug-eur?quantity=2&currency=EUR");
     const [recorded] = api.requests;
     assert.deepEqual(
       [recorded.operation, recorded.method, recorded.path, recorded.query, recorded.status],
-      [routes.getPrices.operation, "GET", "/dev/prices/price-mug-eur", { quantity: ["2"] }, 200],
+      [
+        routes.getPrices.operation,
+        "GET",
+        "/dev/prices/price-mug-eur",
+        { quantity: ["2"], currency: ["EUR"] },
+        200,
+      ],
     );
     assert.equal(recorded.headers["content-type"], "application/json");
   });
