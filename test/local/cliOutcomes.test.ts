@@ -83,3 +83,44 @@ describe("npm start, for outcomes", () => {
     );
   });
 });
+
+describe("npm start's fault options, fuzzed", () => {
+  it("either read a well-formed fault or refuse the text with a UsageError, for 2,000 hostile values", () => {
+    const pieces = [
+      "Tax.GetTaxes",
+      "=",
+      "x",
+      "*",
+      "timeout",
+      "malformed",
+      "503",
+      "0",
+      "1",
+      "-",
+      " ",
+      "é",
+      "\n",
+      "=x",
+      "99",
+    ];
+    let seed = 11;
+    const random = (n: number) => (((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n) + n) % n;
+    for (let round = 0; round < 2000; round++) {
+      const text = Array.from({ length: random(7) }, () => pieces[random(pieces.length)]).join("");
+      for (const option of ["--fail", "--lose"]) {
+        let faults;
+        try {
+          ({ faults } = parseCliArgs([option, text]));
+        } catch (error) {
+          assert.ok(error instanceof UsageError, `${option} ${JSON.stringify(text)}: ${String(error)}`);
+          continue;
+        }
+        const [{ target, spec }] = faults;
+        assert.ok(target.length > 0, text);
+        assert.ok(spec.count >= 1, text);
+        if ("status" in spec) assert.ok(spec.status >= 100 && spec.status <= 599, text);
+        else assert.ok(option === "--fail" && ["timeout", "malformed"].includes(spec.kind), text);
+      }
+    }
+  });
+});

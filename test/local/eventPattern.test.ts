@@ -79,3 +79,36 @@ describe("the local EventBridge pattern matcher", () => {
     });
   });
 });
+
+describe("the local EventBridge pattern matcher, fuzzed", () => {
+  it("answers true or false, never throws, for the safety net's pattern and 2,000 odd events", () => {
+    const pattern = executionStatusEventPattern(machine);
+    const values: unknown[] = [
+      undefined,
+      null,
+      "FAILED",
+      "ABORTED",
+      "TIMED_OUT",
+      0,
+      true,
+      [],
+      {},
+      ["FAILED"],
+      machine,
+      { status: "FAILED" },
+      "__proto__",
+    ];
+    let seed = 5;
+    const random = (n: number) => (((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n) + n) % n;
+    const pick = () => values[random(values.length)];
+    for (let round = 0; round < 2000; round++) {
+      const detail = random(5) === 0 ? pick() : { stateMachineArn: pick(), status: pick(), error: pick() };
+      const odd = {
+        source: random(2) ? "aws.states" : pick(),
+        "detail-type": "Step Functions Execution Status Change",
+        detail,
+      };
+      assert.equal(typeof matchesEventPattern(pattern, odd), "boolean");
+    }
+  });
+});
