@@ -39,7 +39,7 @@ export function malformedRules(
  * tested here: they cannot leave the route, and the contract's id pattern, checked by the order
  * service when it creates the cart, refuses them.
  */
-export const pathSteeringCharacters = ["/", "\\", "%"] as const;
+const pathSteeringCharacters = ["/", "\\", "%"] as const;
 
 /** The `*` and `\` of a StringMatches pattern must be escaped with `\` to stand for themselves. */
 const literal = (character: string): string => character.replace(/[*\\]/g, (c) => `\\${c}`);

@@ -1,23 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { alarmSpecs, dimensionNames } from "./alarms";
+import { createAlarms } from "./alarmResources";
 import { buildDefinition } from "./definition";
-import {
-  ApiScope,
-  deadLetterQueuePolicy,
-  executionPolicy,
-  invokeArns,
-  safetyNetInvokePolicy,
-  safetyNetTrustPolicy,
-  trustPolicy,
-} from "./iam";
-import {
-  deadLetterRetentionSeconds,
-  executionStatusEventPattern,
-  orderFailedTarget,
-  safetyNetRetryPolicy,
-  safetyNetRoute,
-} from "./safetyNet";
+import { ApiScope, executionPolicy, trustPolicy } from "./iam";
+import { createSafetyNet } from "./safetyNetResources";
 import { LogLevel, resolveSettings, SettingName, WorkflowType } from "./settings";
 
 export interface OrderProcessingWorkflowArgs {
@@ -210,110 +196,23 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
       );
     }
 
-    // The safety net: what the definition cannot announce (States.Runtime, a timeout, an abort, a
-    // failed OrderFailed), EventBridge does, from the execution's status change event.
-    const rule = new aws.cloudwatch.EventRule(
-      `${name}-safety-net`,
+    const safetyNet = createSafetyNet(
+      name,
+      { stateMachineArn: stateMachine.arn, account, apiScope, tags: args.tags },
+      this,
+    );
+    const alarms = createAlarms(
+      name,
       {
-        namePrefix: `${name}-safety-net-`,
-        description: `Announces OrderFailed for ${name} executions that end without announcing their outcome`,
-        eventPattern: stateMachine.arn.apply((arn) => JSON.stringify(executionStatusEventPattern(arn))),
+        dimensions: {
+          stateMachine: stateMachine.arn,
+          deadLetterQueue: safetyNet.deadLetterQueue.name,
+          safetyNetRule: safetyNet.rule.name,
+        },
+        topicArn: settings.alarmTopicArn,
         tags: args.tags,
       },
-      parent,
-    );
-
-    const safetyNetRole = new aws.iam.Role(
-      `${name}-safety-net-role`,
-      {
-        description: `Lets the ${name} safety net rule post OrderFailed to the order API`,
-        assumeRolePolicy: pulumi
-          .all([account, rule.arn])
-          .apply(([account, ruleArn]) => JSON.stringify(safetyNetTrustPolicy({ account, ruleArn }))),
-        tags: args.tags,
-      },
-      parent,
-    );
-
-    const safetyNetPolicy = new aws.iam.RolePolicy(
-      `${name}-safety-net-invoke`,
-      {
-        role: safetyNetRole.id,
-        policy: apiScope.apply((scope) => JSON.stringify(safetyNetInvokePolicy(scope))),
-      },
-      parent,
-    );
-
-    const deadLetterQueue = new aws.sqs.Queue(
-      `${name}-safety-net-dlq`,
-      {
-        namePrefix: `${name}-safety-net-dlq-`,
-        messageRetentionSeconds: deadLetterRetentionSeconds,
-        // Encrypted at rest with SQS-managed keys: an EventBridge DLQ cannot use an AWS-managed KMS key.
-        sqsManagedSseEnabled: true,
-        tags: args.tags,
-      },
-      parent,
-    );
-
-    const deadLetterPolicy = new aws.sqs.QueuePolicy(
-      `${name}-safety-net-dlq-policy`,
-      {
-        queueUrl: deadLetterQueue.url,
-        policy: pulumi
-          .all([deadLetterQueue.arn, rule.arn])
-          .apply(([queueArn, ruleArn]) => JSON.stringify(deadLetterQueuePolicy({ queueArn, ruleArn }))),
-      },
-      parent,
-    );
-
-    const target = orderFailedTarget();
-    new aws.cloudwatch.EventTarget(
-      `${name}-safety-net-target`,
-      {
-        rule: rule.name,
-        arn: apiScope.apply((scope) => invokeArns(scope, [safetyNetRoute])[0]),
-        roleArn: safetyNetRole.arn,
-        inputTransformer: { inputPaths: target.inputPathsMap, inputTemplate: target.inputTemplate },
-        httpTarget: { headerParameters: target.httpParameters.headerParameters },
-        retryPolicy: safetyNetRetryPolicy,
-        deadLetterConfig: { arn: deadLetterQueue.arn },
-      },
-      // The role must be allowed to invoke, and the queue to receive, before the first event.
-      { parent: this, dependsOn: [safetyNetPolicy, deadLetterPolicy] },
-    );
-
-    const dimensionValues = {
-      stateMachine: stateMachine.arn,
-      deadLetterQueue: deadLetterQueue.name,
-      safetyNetRule: rule.name,
-    };
-    const actions = settings.alarmTopicArn === undefined ? [] : [settings.alarmTopicArn];
-    const alarms = alarmSpecs.map(
-      (spec) =>
-        [
-          spec.suffix,
-          new aws.cloudwatch.MetricAlarm(
-            `${name}-${spec.suffix}`,
-            {
-              alarmDescription: spec.description,
-              namespace: spec.namespace,
-              metricName: spec.metricName,
-              dimensions: { [dimensionNames[spec.subject]]: dimensionValues[spec.subject] },
-              statistic: spec.statistic,
-              period: 60,
-              evaluationPeriods: 1,
-              threshold: 1,
-              comparisonOperator: "GreaterThanOrEqualToThreshold",
-              // No executions, no data: that is not a failure.
-              treatMissingData: "notBreaching",
-              alarmActions: actions,
-              okActions: actions,
-              tags: args.tags,
-            },
-            parent,
-          ),
-        ] as const,
+      this,
     );
 
     this.stateMachineArn = stateMachine.arn;
@@ -321,10 +220,10 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
     this.roleArn = role.arn;
     this.logGroupName = logGroup.name;
     this.consoleUrl = pulumi.interpolate`https://${region}.console.aws.amazon.com/states/home?region=${region}#/statemachines/view/${stateMachine.arn}`;
-    this.safetyNetRuleName = rule.name;
-    this.deadLetterQueueUrl = deadLetterQueue.url;
+    this.safetyNetRuleName = safetyNet.rule.name;
+    this.deadLetterQueueUrl = safetyNet.deadLetterQueue.url;
     this.alarmNames = pulumi.output(
-      Object.fromEntries(alarms.map(([suffix, alarm]) => [suffix, alarm.name])),
+      Object.fromEntries(Object.entries(alarms).map(([suffix, alarm]) => [suffix, alarm.name])),
     );
 
     this.registerOutputs({

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { outcomeErrors, safetyNetSilentErrors } from "../../components/outcomes";
+import { Contract } from "../../local/api/contract";
 import { routes } from "../../components/routes";
 import {
   executionStatusEventPattern,
@@ -80,6 +82,20 @@ describe("the safety net's target", () => {
     });
   });
 
+  it("posts a request the order API's contract accepts, for every status it matches", () => {
+    const contract = Contract.load();
+    const operation = contract.operation(routes.receiveEvent)!;
+    for (const status of ["FAILED", "TIMED_OUT", "ABORTED"]) {
+      const body = render({ ...event, detail: { ...event.detail, status } });
+      const headers = { "idempotency-key": event.detail.executionArn };
+      assert.deepEqual(
+        contract.checkRequest(operation, { pathParameters: {}, query: {}, headers, body }),
+        [],
+        status,
+      );
+    }
+  });
+
   it("reads only the execution ARN and status, which every status change event carries", () => {
     assert.deepEqual(Object.values(target.inputPathsMap).sort(), [
       "$.detail.executionArn",
@@ -93,5 +109,21 @@ describe("the safety net's target", () => {
 
   it("keeps retrying for EventBridge's longest window before dead-lettering", () => {
     assert.deepEqual(safetyNetRetryPolicy, { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 });
+  });
+});
+
+describe("docs/outcomes.md", () => {
+  const doc = readFileSync("docs/outcomes.md", "utf8");
+
+  it("shows the pattern the rule deploys", () => {
+    const block = /```json\n([\s\S]*?)```/.exec(doc)![1];
+    assert.deepEqual(
+      JSON.parse(block.replace('"<this state machine>"', JSON.stringify(stateMachineArn))),
+      pattern,
+    );
+  });
+
+  it("names every error an execution of the workflow can end with", () => {
+    for (const error of Object.values(outcomeErrors)) assert.ok(doc.includes(`\`${error}\``), error);
   });
 });
