@@ -169,6 +169,18 @@ export class OrderService {
     },
 
     receiveEvent: ({ body }) => {
+      // One outcome per execution (the contract's Event): whichever of OrderCreated and OrderFailed
+      // arrives second for an execution is refused, so an order never tells two stories.
+      const executionArn = body.detail.executionArn;
+      const first = this.received.find((received) => received.detail.executionArn === executionArn);
+      if (first !== undefined) {
+        return {
+          status: 409,
+          body: {
+            message: `Execution ${executionArn} already has its outcome: ${first.eventType} ${first.eventId}`,
+          },
+        };
+      }
       const event: ReceivedEvent = { eventId: sequence("evt", this.received.length + 1), ...body };
       this.received.push(event);
       return ok({ eventId: event.eventId }, 202);
