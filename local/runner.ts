@@ -169,19 +169,22 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
           scaledMs(executionTimeoutSeconds, timeoutScale),
         );
 
-  let outcome: { output: unknown } | { error: string; cause: string };
+  // The engine's own ending, when it ended by itself; undefined when a stop ended it.
+  let ended:
+    | { readonly status: "SUCCEEDED"; readonly output: unknown }
+    | { readonly status: "FAILED"; readonly error: string; readonly cause: string }
+    | undefined;
   try {
-    outcome = { output: await execution.result };
+    ended = { status: "SUCCEEDED", output: await execution.result };
   } catch (thrown) {
-    if (thrown instanceof ExecutionTimeoutError && stop === undefined) {
+    if (thrown instanceof ExecutionTimeoutError) {
+      // The engine's own timer, at the definition's real TimeoutSeconds: only when the scale is 1 or more.
       halt("TIMED_OUT", executionTimeoutError, `The execution ran longer than its TimeoutSeconds`);
+    } else if (!(thrown instanceof ExecutionAbortedError)) {
+      // The engine wraps the state's error (name = Error, message = Cause) in an ExecutionError.
+      const failure = ((thrown as { cause?: unknown }).cause ?? thrown) as Error;
+      ended = { status: "FAILED", error: failure.name, cause: failure.message };
     }
-    // The engine wraps the state's error (name = Error, message = Cause) in an ExecutionError.
-    const failure = ((thrown as { cause?: unknown }).cause ?? thrown) as Error;
-    outcome =
-      thrown instanceof ExecutionAbortedError || thrown instanceof ExecutionTimeoutError
-        ? { error: "", cause: "" }
-        : { error: failure.name, cause: failure.message };
   } finally {
     clearTimeout(executionTimer);
   }
@@ -196,8 +199,8 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
     stoppedAt,
     durationMs: stoppedAt.getTime() - startedAt.getTime(),
   };
-  if (stop !== undefined) return { ...stop, ...record };
-  return "output" in outcome
-    ? { status: "SUCCEEDED", output: outcome.output, ...record }
-    : { status: "FAILED", ...outcome, ...record };
+  // A stop that comes after the execution ended by itself changes nothing, as in Step Functions.
+  const final = ended ?? stop;
+  if (final === undefined) throw new Error("The execution was aborted without a reason");
+  return { ...final, ...record };
 }
