@@ -3,6 +3,21 @@ import type { Contract, Operation, Schema } from "./contract";
 import type { ServiceResponse } from "./orderService";
 
 /**
+ * One call of a route as a fault sees it (the shape the local API's fault hook hands over): what
+ * a fault needs to delay, replace or corrupt the answer, or to do the work and answer otherwise.
+ */
+export interface FaultedCall {
+  readonly route: { readonly operation: string };
+  readonly contract: Contract;
+  /** The route's operation in the contract. */
+  readonly operation: Operation;
+  /** Aborted when the caller hangs up: nobody is left to answer. */
+  readonly signal: AbortSignal;
+  /** Does the real work (contract check, idempotency, the service) and returns its answer. */
+  handle(): ServiceResponse;
+}
+
+/**
  * How one route misbehaves on its next calls:
  * - `status`: answer that HTTP status instead of the real response (or, `responseLost`, after doing
  *   the work: a gateway timeout after the cart was created, where only idempotency keeps a retry
@@ -93,18 +108,14 @@ export class Faults {
 }
 
 /**
- * A `timeout` fault: no answer until the caller hangs up (`closed` resolves, then undefined: there
- * is no one to answer) or, if it never does, API Gateway's own answer to a slow integration, a 504.
+ * A `timeout` fault: no answer until the caller hangs up (`signal` aborts; undefined: there is no
+ * one to answer) or, if it never does, API Gateway's own answer to a slow integration, a 504.
  */
-export async function outlast(closed: Promise<void>): Promise<ServiceResponse | undefined> {
-  const controller = new AbortController();
-  const held = sleep(timeoutHoldMs, undefined, { signal: controller.signal }).then(
+export async function outlast(signal: AbortSignal): Promise<ServiceResponse | undefined> {
+  return sleep(timeoutHoldMs, undefined, { signal }).then(
     (): ServiceResponse => ({ status: 504, body: { message: "Endpoint request timed out" } }),
     () => undefined,
   );
-  const answer = await Promise.race([closed.then(() => undefined), held]);
-  controller.abort();
-  return answer;
 }
 
 /** The fields a schema requires, through `$ref` and `allOf`. */
@@ -140,4 +151,27 @@ export function malformed(
     status: response.status,
     body: Object.fromEntries(Object.entries(response.body).filter(([field]) => !dropped.has(field))),
   };
+}
+
+/** How the API answers a call a fault applies to; undefined when no answer is owed (the caller hung up). */
+export async function answerWithFault(
+  fault: AppliedFault,
+  call: FaultedCall,
+): Promise<ServiceResponse | undefined> {
+  switch (fault.kind) {
+    case "timeout":
+      return outlast(call.signal);
+    case "malformed":
+      return malformed(call.contract, call.operation, call.handle());
+    case "status": {
+      // A lost response: the work is done, then the answer is replaced on its way back.
+      if (fault.responseLost) call.handle();
+      const which =
+        fault.count === Infinity
+          ? `call ${fault.ordinal}, permanent`
+          : `call ${fault.ordinal} of ${fault.count}`;
+      const status = fault.status ?? 500;
+      return { status, body: { message: `Injected fault ${status} on ${call.route.operation} (${which})` } };
+    }
+  }
 }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { idempotencyHeader } from "../../components/apiGatewayTask";
 import { seed } from "../seed";
 import { Contract } from "./contract";
-import { Faults, malformed, outlast } from "./faults";
+import { answerWithFault, Faults } from "./faults";
 import { IdempotencyStore } from "./idempotency";
 import { Cart, OrderService, ReceivedEvent, ServiceResponse } from "./orderService";
 import { MatchedRoute, matchRoute, stagePath } from "./routeMatcher";
@@ -68,8 +68,8 @@ interface Incoming {
   readonly query: Record<string, string[]>;
   readonly headers: IncomingHttpHeaders;
   readonly body: unknown;
-  /** Resolves when the caller hangs up. */
-  readonly closed: Promise<void>;
+  /** Aborted when the caller hangs up. */
+  readonly hungUp: AbortSignal;
 }
 
 function queryOf(url: URL): Record<string, string[]> {
@@ -102,30 +102,19 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
     }
     const { route, key } = matched;
     await sleep(faults.latencyMs(route.operation));
-    const fault = faults.take(route.operation);
-    const injected = (status: number): ServiceResponse => {
-      const which =
-        fault?.count === Infinity
-          ? `call ${fault.ordinal}, permanent`
-          : `call ${fault?.ordinal} of ${fault?.count}`;
-      return { status, body: { message: `Injected fault ${status} on ${route.operation} (${which})` } };
-    };
-    if (fault?.kind === "timeout") return outlast(incoming.closed);
-    if (fault?.kind === "status" && !fault.responseLost) return injected(fault.status ?? 500);
-
-    if (body === notJson) return { status: 400, body: { message: "The request body is not JSON" } };
     const operation = contract.operation(route);
     if (operation === undefined)
       return { status: 500, body: { message: `The contract lacks ${route.operation}` } };
-    const problems = contract.checkRequest(operation, { ...matched, query, headers, body });
-    if (problems.length > 0) {
-      return { status: 400, body: { message: `The request breaks the contract: ${problems.join("; ")}` } };
-    }
 
-    const handle = () => service.handlers[key]({ ...matched, query, body });
-    const idempotencyKey = route.method === "POST" ? headers[idempotencyHeader.toLowerCase()] : undefined;
-    let response: ServiceResponse;
-    if (typeof idempotencyKey === "string") {
+    const handle = (): ServiceResponse => {
+      if (body === notJson) return { status: 400, body: { message: "The request body is not JSON" } };
+      const problems = contract.checkRequest(operation, { ...matched, query, headers, body });
+      if (problems.length > 0) {
+        return { status: 400, body: { message: `The request breaks the contract: ${problems.join("; ")}` } };
+      }
+      const serve = () => service.handlers[key]({ ...matched, query, body });
+      const idempotencyKey = route.method === "POST" ? headers[idempotencyHeader.toLowerCase()] : undefined;
+      if (typeof idempotencyKey !== "string") return serve();
       const recall = idempotency.recall(route.operation, idempotencyKey, body);
       if (recall.kind === "conflict") {
         return {
@@ -133,26 +122,28 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
           body: { message: `${idempotencyHeader} was already used with another request` },
         };
       }
-      response = recall.kind === "replay" ? recall.response : handle();
+      const response = recall.kind === "replay" ? recall.response : serve();
       idempotency.remember(route.operation, idempotencyKey, body, response);
-    } else {
-      response = handle();
-    }
-    if (fault?.kind === "malformed") return malformed(contract, operation, response);
-    return fault?.responseLost ? injected(fault.status ?? 500) : response;
+      return response;
+    };
+    const fault = faults.take(route.operation);
+    return fault === undefined
+      ? handle()
+      : answerWithFault(fault, { route, contract, operation, signal: incoming.hungUp, handle });
   }
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = request.method ?? "";
-    const closed = new Promise<void>((resolve) => response.once("close", resolve));
+    const hangUp = new AbortController();
+    response.once("close", () => hangUp.abort());
     const inStage = url.pathname.startsWith(`${stagePrefix}/`);
     const incoming: Incoming = {
       matched: inStage ? matchRoute(method, url.pathname.slice(stagePrefix.length)) : undefined,
       query: queryOf(url),
       headers: request.headers,
       body: parseBody(await readBody(request)),
-      closed,
+      hungUp: hangUp.signal,
     };
     const recorded: RecordedRequest = {
       operation: incoming.matched?.route.operation,
