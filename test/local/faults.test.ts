@@ -3,6 +3,7 @@ import { retryPolicy } from "../../components/apiGatewayTask";
 import { recordFailureState, states } from "../../components/definition";
 import { outcomeErrors } from "../../components/outcomes";
 import { Route, routes } from "../../components/routes";
+import { Contract } from "../../local/api/contract";
 import type { OrderApi } from "../../local/api/server";
 import { apiGatewayTasks } from "../../local/definitionStates";
 import type { ExecutionResult } from "../../local/runner";
@@ -163,5 +164,25 @@ describe("the workflow, run locally with faults", () => {
     assert.equal(result.status, "SUCCEEDED");
     assert.equal(api.calls(routes.receiveEvent.operation).length, 2);
     assert.equal(eventsOfType(api, "OrderCreated").length, 1);
+  });
+
+  describe("a malformed answer", () => {
+    const contract = Contract.load();
+    for (const testCase of cases) {
+      it(`from ${testCase.route.operation} is a 2xx whose body breaks the contract`, async () => {
+        const { api } = await fromMatrix(testCase, "malformedx*");
+        const [first] = callsOf(api, testCase);
+        assert.ok(first.status! >= 200 && first.status! < 300, String(first.status));
+        const operation = contract.operation(testCase.route)!;
+        assert.notDeepEqual(contract.checkResponse(operation, first.status!, first.response), []);
+      });
+    }
+  });
+
+  it("holds a call that times out until its caller gives up, so the API records no answer", async () => {
+    const { api } = await fromMatrix(cases[0], "timeoutx*");
+    const calls = callsOf(api, cases[0]);
+    assert.equal(calls.length, transientRetrier.MaxAttempts + 1);
+    assert.ok(calls.every((call) => call.status === undefined));
   });
 });
