@@ -43,13 +43,13 @@ export const matrixCases = (): MatrixCase[] => [
 ];
 
 /**
- * Retry pauses of 1-2 ms; Task timeouts of 300 ms, long enough that a busy machine never turns a
+ * Retry pauses of 1-2 ms; Task timeouts of 200 ms, long enough that a busy machine never turns a
  * slow answer into a spurious States.Timeout, which would change what the cases prove.
  */
-const timeoutScale = 1 / 100;
+const timeoutScale = 1 / 150;
 const retryScale = 1 / 1000;
-/** Runs at once: most of a run is waiting on loopback or on a timeout, so they overlap well on two cores. */
-const concurrency = 6;
+/** Runs at once: enough for the eight timeout cases to wait side by side; the rest is waiting on loopback. */
+const concurrency = 8;
 /** EventBridge's 186 attempts, bounded here: a dead letter after 4 says the same. */
 const safetyNetMaxAttempts = 4;
 
