@@ -13,7 +13,7 @@ const runOnce = (more: Partial<Parameters<typeof runLocally>[0]> = {}) =>
     definitionSettings: dev.definitionSettings,
     input: oneItemOrder,
     retryScale: 1 / 1000,
-    timeoutScale: 1 / 500,
+    timeoutScale: 1 / 150,
     safetyNetMaxAttempts: 2,
     ...more,
   });
@@ -44,7 +44,7 @@ describe("the local run's final status", () => {
     const definition = { ...dev.definition, TimeoutSeconds: 10 };
     const run = await runOnce({ definition, faults: new Faults().delay(40) });
     assert.deepEqual([run.result.status, run.result.error], ["TIMED_OUT", executionTimeoutError]);
-    assert.match(run.result.cause ?? "", /TimeoutSeconds \(10 s, 20 ms locally\)/);
+    assert.match(run.result.cause ?? "", /TimeoutSeconds \(10 s, 67 ms locally\)/);
     assert.equal(run.result.calls[routes.updateOrder.operation], 0);
   });
 
