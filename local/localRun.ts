@@ -61,6 +61,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
     const safetyNet = await runSafetyNet(execution, options.input, {
       origin: api.origin,
       stage,
+      workflowType: options.definitionSettings.workflowType,
       maxAttempts: options.safetyNetMaxAttempts,
       // Never below 50 ms: a loaded machine must not turn a slow answer into a spurious retry.
       attemptTimeoutMs: Math.max(

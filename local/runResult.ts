@@ -31,7 +31,8 @@ export interface RunResult {
     readonly matched: boolean;
     /** The rule's target request, when the rule matched. */
     readonly request?: { readonly headers: Record<string, string>; readonly body: unknown };
-    readonly outcome: "not matched" | "delivered" | "dead-lettered";
+    /** `not sent`: an Express workflow, whose status changes reach no rule. */
+    readonly outcome: "not sent" | "not matched" | "delivered" | "dead-lettered";
     readonly attempts: readonly (number | null)[];
   };
 }
@@ -57,6 +58,6 @@ export function runResult(execution: ExecutionResult, api: OrderApi, safetyNet: 
           outcome: safetyNet.outcome,
           attempts: safetyNet.attempts.map((attempt) => attempt.status),
         }
-      : { matched: false, outcome: "not matched", attempts: [] },
+      : { matched: false, outcome: safetyNet.sent ? "not matched" : "not sent", attempts: [] },
   };
 }

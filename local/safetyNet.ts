@@ -111,7 +111,12 @@ export interface DeliveryAttempt {
 }
 
 export type SafetyNetOutcome =
-  | { readonly matched: false; readonly event: ExecutionStatusChangeEvent }
+  | {
+      readonly matched: false;
+      readonly event: ExecutionStatusChangeEvent;
+      /** False for an Express workflow: Step Functions sends its status changes to no bus. */
+      readonly sent: boolean;
+    }
   | {
       readonly matched: true;
       readonly event: ExecutionStatusChangeEvent;
@@ -126,6 +131,8 @@ export type SafetyNetOutcome =
     };
 
 export interface SafetyNetOptions {
+  /** Only Standard workflows send status change events to EventBridge (eventbridge-integration.html). */
+  readonly workflowType?: "STANDARD" | "EXPRESS";
   /** Where the local API serves the definition's endpoint. */
   readonly origin: string;
   readonly stage: string;
@@ -150,8 +157,9 @@ export async function runSafetyNet(
   options: SafetyNetOptions,
 ): Promise<SafetyNetOutcome> {
   const event = executionStatusChangeEvent(result, input);
+  if (options.workflowType === "EXPRESS") return { matched: false, event, sent: false };
   if (!matchesEventPattern(executionStatusEventPattern(event.detail.stateMachineArn), event)) {
-    return { matched: false, event };
+    return { matched: false, event, sent: true };
   }
   const { headers, body } = renderTarget(orderFailedTarget(), event);
   const request = {

@@ -6,6 +6,9 @@ export function safetyNetSummary(outcome: SafetyNetOutcome, colors: Colors): str
   const { bold, dim, green, red } = colors;
   const { status, error } = outcome.event.detail;
   const seen = `${status}${error === undefined ? "" : ` ${error}`}`;
+  if (!outcome.matched && !outcome.sent) {
+    return `\n${bold("Safety net:")} ${dim(`an Express workflow sends no status change events: nothing reaches the rule`)}`;
+  }
   if (!outcome.matched) {
     return `\n${bold("Safety net:")} ${dim(`the rule does not match ${seen}: nothing to deliver`)}`;
   }

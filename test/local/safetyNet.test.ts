@@ -123,6 +123,18 @@ describe("the safety net, emulated", () => {
       assert.deepEqual([outcome.matched && outcome.outcome, received.length], ["dead-lettered", 1]);
     });
 
+    it("sends nothing for an Express workflow, whose status changes reach no rule", async () => {
+      const outcome = await runSafetyNet(
+        ended("ABORTED"),
+        {},
+        { origin, stage: "dev", workflowType: "EXPRESS" },
+      );
+      assert.deepEqual(
+        [outcome.matched, !outcome.matched && outcome.sent, received.length],
+        [false, false, 0],
+      );
+    });
+
     it("sends nothing for an execution the rule does not match", async () => {
       const outcome = await runSafetyNet(ended("SUCCEEDED"), {}, { origin, stage: "dev" });
       assert.deepEqual([outcome.matched, received.length], [false, 0]);
