@@ -1,5 +1,4 @@
-import type { AslDefinition } from "../components/asl";
-import { statesOf } from "../components/asl";
+import { AslDefinition, statesOf } from "../components/asl";
 import type { DefinitionSettings } from "../components/definition";
 import { Faults } from "./api/faults";
 import { OrderApi, startOrderApi } from "./api/server";
