@@ -61,14 +61,16 @@ async function runCli(args: readonly string[], stdout: Output): Promise<number> 
     retryScale: options.retryScale,
     timeoutScale: options.timeoutScale,
     abortAt: options.abortAt,
-    onStarted: (origin) =>
-      options.json ||
-      stdout.write(
-        `${colors.bold(`Order processing, stack ${options.stack}`)} ${colors.dim(
-          `· input ${options.inputFile} · ${definitionSettings.endpoint}/${definitionSettings.stage} served at ${origin} · retry pauses ×${options.retryScale} · timeouts ×${options.timeoutScale}`,
-        )}\n\n`,
-      ),
-    onEvent: (event) => options.json || trace.print(event),
+    // With --json, stdout carries the result alone.
+    onStarted: options.json
+      ? undefined
+      : (origin) =>
+          stdout.write(
+            `${colors.bold(`Order processing, stack ${options.stack}`)} ${colors.dim(
+              `· input ${options.inputFile} · ${definitionSettings.endpoint}/${definitionSettings.stage} served at ${origin} · retry pauses ×${options.retryScale} · timeouts ×${options.timeoutScale}`,
+            )}\n\n`,
+          ),
+    onEvent: options.json ? undefined : (event) => trace.print(event),
   });
   if (options.json) {
     stdout.write(`${JSON.stringify(run.result)}\n`);
