@@ -84,17 +84,44 @@ function readPath(event: unknown, path: string): unknown {
     .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], event);
 }
 
+/**
+ * An InputTemplate with each `<name>` replaced as EventBridge does (API_InputTransformer.html): inside
+ * a JSON string, by the value's text, escaped for that string; outside, by the value as JSON.
+ */
+export function renderTemplate(template: string, valueOf: (name: string) => unknown): string {
+  let rendered = "";
+  let inString = false;
+  for (let at = 0; at < template.length; at++) {
+    const char = template[at];
+    const placeholder = /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(at));
+    if (placeholder !== null) {
+      const value = valueOf(placeholder[1]);
+      rendered += inString
+        ? JSON.stringify(typeof value === "string" ? value : JSON.stringify(value)).slice(1, -1)
+        : JSON.stringify(value);
+      at += placeholder[0].length - 1;
+      continue;
+    }
+    if (char === "\\" && inString) {
+      rendered += char + (template[at + 1] ?? "");
+      at += 1;
+      continue;
+    }
+    if (char === '"') inString = !inString;
+    rendered += char;
+  }
+  return rendered;
+}
+
 /** The request the target sends: the input template with each `<name>` replaced, and the headers. */
 export function renderTarget(
   target: OrderFailedTarget,
   event: ExecutionStatusChangeEvent,
 ): { readonly headers: Record<string, string>; readonly body: unknown } {
-  // A variable inside quotes is inserted as text; outside, as its JSON value (EventBridge's InputTransformer).
-  const body = target.inputTemplate.replace(/("?)<([A-Za-z0-9_-]+)>("?)/g, (_, open, name: string, close) => {
+  const body = renderTemplate(target.inputTemplate, (name) => {
     const path = target.inputPathsMap[name];
     if (path === undefined) throw new Error(`The input template uses <${name}>, which inputPathsMap lacks`);
-    const value = readPath(event, path) ?? null;
-    return open && close ? JSON.stringify(String(value)) : `${open}${JSON.stringify(value)}${close}`;
+    return readPath(event, path) ?? null;
   });
   const headers = Object.fromEntries(
     Object.entries(target.httpParameters.headerParameters).map(([name, value]) => [
@@ -102,7 +129,7 @@ export function renderTarget(
       value.startsWith("$.") ? String(readPath(event, value)) : value,
     ]),
   );
-  return { headers, body: JSON.parse(body) };
+  return { headers, body: JSON.parse(body) as unknown };
 }
 
 /** One attempt to deliver, as the local API answered it; status null when no answer came. */

@@ -6,6 +6,7 @@ import type { ExecutionResult } from "../../local/runner";
 import {
   executionStatusChangeEvent,
   renderTarget,
+  renderTemplate,
   runSafetyNet,
   stateMachineArnOf,
 } from "../../local/safetyNet";
@@ -65,6 +66,19 @@ describe("the safety net, emulated", () => {
     assert.deepEqual(body, {
       eventType: "OrderFailed",
       detail: { executionArn, executionStatus: "ABORTED", announcedBy: "safety-net" },
+    });
+  });
+
+  it("renders a template as EventBridge's API reference shows: JSON outside quotes, text inside", () => {
+    const values: Record<string, unknown> = { instance: "i-1", status: 'run "x"', count: 2 };
+    const rendered = renderTemplate(
+      '{"myInstance": <instance>, "n": <count>, "myStatus": "<instance> is in state \\"<status>\\""}',
+      (name) => values[name],
+    );
+    assert.deepEqual(JSON.parse(rendered), {
+      myInstance: "i-1",
+      n: 2,
+      myStatus: 'i-1 is in state "run "x""',
     });
   });
 
