@@ -1,3 +1,4 @@
+import { outcomeErrors } from "../components/outcomes";
 import type { Colors } from "./colors";
 import type { SafetyNetOutcome } from "./safetyNet";
 
@@ -8,6 +9,15 @@ export function safetyNetSummary(outcome: SafetyNetOutcome, colors: Colors): str
   const seen = `${status}${error === undefined ? "" : ` ${error}`}`;
   if (!outcome.matched && !outcome.sent) {
     return `\n${bold("Safety net:")} ${dim(`an Express workflow sends no status change events: nothing reaches the rule`)}`;
+  }
+  if (!outcome.matched && error === outcomeErrors.orderCreatedUnconfirmed) {
+    return [
+      "",
+      `${bold("Safety net:")} ${dim(`the rule does not match ${seen}: nothing to deliver.`)}`,
+      red(
+        `  OrderCreated may have been delivered: on-call asks the events service about ${outcome.event.detail.executionArn} (the executions-failed alarm fires).`,
+      ),
+    ].join("\n");
   }
   if (!outcome.matched) {
     return `\n${bold("Safety net:")} ${dim(`the rule does not match ${seen}: nothing to deliver`)}`;

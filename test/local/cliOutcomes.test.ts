@@ -74,6 +74,15 @@ describe("npm start, for outcomes", () => {
     assert.equal(result.calls[routes.getTaxes.operation], 0);
   });
 
+  it("tells on-call to check the events service when OrderCreated may have been delivered", async () => {
+    const { stdout } = await startInProcess("--fail", "Event.Receive=500x*", "--retry-scale", "1/1000");
+    assert.match(stdout, /^Error: Order\.OrderCreatedUnconfirmed$/m);
+    assert.match(
+      stdout,
+      /OrderCreated may have been delivered: on-call asks the events service about arn:aws:states:/,
+    );
+  });
+
   it("without --json, says what the safety net would deliver", async () => {
     const { stdout } = await startInProcess("--abort-at", routes.getTaxes.operation);
     assert.match(stdout, /^Execution ABORTED in \d+ ms/m);
