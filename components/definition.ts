@@ -207,7 +207,7 @@ function priceItem(target: ApiTarget): AslDefinition {
           branch(target, {
             route: routes.getPrices,
             pathValues: { priceId: "$.item.priceId" },
-            query: { quantity: single(quantity) },
+            query: { quantity: single(quantity), currency: single("$.currency") },
           }),
           branch(target, {
             route: routes.getPromotions,
@@ -353,6 +353,8 @@ export function buildDefinition(settings: DefinitionSettings): AslDefinition {
         ItemSelector: {
           "cartId.$": "$.order.cartId",
           "customerId.$": "$.customerId",
+          // The pricing service refuses a price in another currency than the order's.
+          "currency.$": "$.currency",
           "item.$": "$$.Map.Item.Value",
         },
         MaxConcurrency: settings.mapMaxConcurrency,

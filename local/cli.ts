@@ -5,7 +5,6 @@
 import { readFileSync } from "node:fs";
 import { routes } from "../components/routes";
 import { Faults } from "./api/faults";
-import { startOrderApi } from "./api/server";
 import { parseCliArgs, usage, UsageError } from "./cliArgs";
 import { ConfigError, loadStackForCli } from "./cliStack";
 import { colorsFor } from "./colors";
@@ -13,7 +12,8 @@ import { apiGatewayTasks } from "./definitionStates";
 import { suggestion } from "./didYouMean";
 import { routeOperationFor } from "./faultTargets";
 import { latencyWarnings } from "./latencyWarnings";
-import { runExecution } from "./runner";
+import { checkAbortAt, runLocally } from "./localRun";
+import { safetyNetSummary } from "./safetyNetSummary";
 import { summary, TracePrinter } from "./trace";
 
 /** 1 is only ever a failed execution, so a script can tell it from a mistake in the command. */
@@ -68,31 +68,44 @@ async function runCli(args: readonly string[], stdout: Output, stderr: Output): 
     ms,
   }));
   for (const { operation: delayed, ms } of latencies) faults.delay(ms, delayed);
-  for (const warning of latencyWarnings(latencies, definition)) stderr.write(`${warning}\n`);
+  for (const warning of latencyWarnings(latencies, definition, options.timeoutScale)) {
+    stderr.write(`${warning}\n`);
+  }
+  try {
+    checkAbortAt(definition, options.abortAt);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 
   const colors = colorsFor(stdout);
-  const api = await startOrderApi({ stage: definitionSettings.stage, faults });
-  try {
-    if (!options.quiet) {
-      stdout.write(
-        `${colors.bold(`Order processing, stack ${options.stack}`)} ${colors.dim(
-          `· input ${options.inputFile} · ${definitionSettings.endpoint}/${definitionSettings.stage} served at ${api.origin} · retry pauses ×${options.retryScale}`,
-        )}\n\n`,
-      );
-    }
-    const trace = new TracePrinter(definition, colors, (line) => stdout.write(`${line}\n`));
-    const result = await runExecution({
-      definition,
-      apiOrigins: { [definitionSettings.endpoint]: api.origin },
-      input,
-      retryScale: options.retryScale,
-      onEvent: options.quiet ? undefined : (event) => trace.print(event),
-    });
-    stdout.write(`${summary(result, api.requests, colors)}\n`);
-    return result.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
-  } finally {
-    await api.close();
+  // With --json, stdout carries the result alone; with --quiet, the summary alone.
+  const traced = !options.json && !options.quiet;
+  const trace = new TracePrinter(definition, colors, (line) => stdout.write(`${line}\n`));
+  const run = await runLocally({
+    definition,
+    definitionSettings,
+    input,
+    faults,
+    retryScale: options.retryScale,
+    timeoutScale: options.timeoutScale,
+    abortAt: options.abortAt,
+    onStarted: traced
+      ? (origin) =>
+          stdout.write(
+            `${colors.bold(`Order processing, stack ${options.stack}`)} ${colors.dim(
+              `· input ${options.inputFile} · ${definitionSettings.endpoint}/${definitionSettings.stage} served at ${origin} · retry pauses ×${options.retryScale} · timeouts ×${options.timeoutScale}`,
+            )}\n\n`,
+          )
+      : undefined,
+    onEvent: traced ? (event) => trace.print(event) : undefined,
+  });
+  if (options.json) {
+    stdout.write(`${JSON.stringify(run.result)}\n`);
+  } else {
+    stdout.write(`${summary(run.execution, run.api.requests, colors)}\n`);
+    stdout.write(`${safetyNetSummary(run.safetyNet, colors)}\n`);
   }
+  return run.execution.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
 }
 
 /** Runs the command and returns its exit code; problems before the run go to `stderr`, one message each. */

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { FaultSpec } from "./api/faults";
 import { suggestion } from "./didYouMean";
-import { defaultRetryScale } from "./runner";
+import { defaultRetryScale, defaultTimeoutScale } from "./runner";
 
 export interface FaultOption {
   /** A route operation or an API Gateway Task state name. */
@@ -23,6 +23,12 @@ export interface CliOptions {
   readonly faults: readonly FaultOption[];
   readonly latencies: readonly LatencyOption[];
   readonly retryScale: number;
+  /** Task and execution TimeoutSeconds are scaled by this. */
+  readonly timeoutScale: number;
+  /** A state name: stop the execution when it is entered. */
+  readonly abortAt: string | undefined;
+  /** Print only the run's result, as one JSON object. */
+  readonly json: boolean;
 }
 
 /**
@@ -35,7 +41,7 @@ export const limits = {
   minFaultStatus: 400,
   maxFaultStatus: 599,
   maxFaultCount: 1000,
-  maxRetryScale: 1,
+  maxScale: 1,
 } as const;
 
 export class UsageError extends Error {
@@ -76,6 +82,9 @@ export const optionTable: readonly OptionSpec[] = [
       `Answer the next n calls of a route with status (${limits.minFaultStatus}-${limits.maxFaultStatus});`,
       `n is 1-${limits.maxFaultCount}, or * for every call. Repeatable.`,
       "Example: --fail Pricing.GetPrices=503x2",
+      "<status> may also be timeout (never answer: the call outlasts",
+      "its Task's TimeoutSeconds) or malformed (a 2xx whose body",
+      "breaks the contract). Example: --fail Tax.GetTaxes=timeoutx1",
     ],
   },
   {
@@ -101,6 +110,19 @@ export const optionTable: readonly OptionSpec[] = [
     value: "<fraction>",
     help: ["Retry pauses are IntervalSeconds times this: above 0,", "at most 1 (default 1/100)."],
   },
+  {
+    name: "timeout-scale",
+    type: "string",
+    value: "<fraction>",
+    help: ["Task and execution TimeoutSeconds times this: above 0,", "at most 1 (default 1/100)."],
+  },
+  {
+    name: "abort-at",
+    type: "string",
+    value: "<state>",
+    help: ["Stop the execution when that state is entered (status ABORTED)."],
+  },
+  { name: "json", type: "boolean", help: ["Print only the run's result, as one JSON object."] },
   { name: "quiet", short: "q", type: "boolean", help: ["Print only the summary, not each state."] },
   { name: "help", short: "h", type: "boolean", help: ["Show this help."] },
 ];
@@ -126,17 +148,15 @@ A <target> is a route (Order.CreateOrder, Pricing.GetPrices, Event.Receive, ...)
 Task state of the definition, which stands for the route it calls. The exit code is 0 when the
 execution succeeds, 1 when it fails, 2 for a usage or stack config error, 3 for a bug in this tool.`;
 
+/** The fault kinds besides an HTTP status, which only --fail takes: --lose needs an answer to lose. */
+const faultKinds = ["timeout", "malformed"] as const;
+
 function fault(option: string, text: string, responseLost: boolean): FaultOption {
-  const match = /^(.+)=(\d+)x(\d+|\*)$/.exec(text);
+  const match = /^(.+)=(\d+|[a-z]+)x(\d+|\*)$/.exec(text);
+  const kinds = responseLost ? "<status>" : `<status|${faultKinds.join("|")}>`;
   if (match === null) {
     throw new UsageError(
-      `--${option} expects <target>=<status>x<count>, e.g. Pricing.GetPrices=503x2; got "${text}"`,
-    );
-  }
-  const status = Number(match[2]);
-  if (!(status >= limits.minFaultStatus && status <= limits.maxFaultStatus)) {
-    throw new UsageError(
-      `--${option} ${text}: the status must be from ${limits.minFaultStatus} to ${limits.maxFaultStatus}, an error API Gateway can answer; got ${match[2]}`,
+      `--${option} expects <target>=${kinds}x<count>, e.g. Pricing.GetPrices=503x2; got "${text}"`,
     );
   }
   // Checked as written: a long enough run of digits reads as Infinity, which only * may mean.
@@ -144,6 +164,16 @@ function fault(option: string, text: string, responseLost: boolean): FaultOption
   if (match[3] !== "*" && !(count >= 1 && count <= limits.maxFaultCount)) {
     throw new UsageError(
       `--${option} ${text}: the count must be from 1 to ${limits.maxFaultCount}, or * for every call; got ${match[3]}`,
+    );
+  }
+  const kind = faultKinds.find((known) => known === match[2]);
+  if (kind !== undefined && !responseLost) return { target: match[1], spec: { kind, count } };
+  const status = Number(match[2]);
+  if (!(status >= limits.minFaultStatus && status <= limits.maxFaultStatus)) {
+    throw new UsageError(
+      `--${option} ${text}: the status must be from ${limits.minFaultStatus} to ${limits.maxFaultStatus}, an error API Gateway can answer${
+        responseLost ? "" : `, or one of ${faultKinds.join(", ")}`
+      }; got ${match[2]}${suggestion(match[2], responseLost ? [] : [...faultKinds])}`,
     );
   }
   return { target: match[1], spec: { status, count, responseLost } };
@@ -160,12 +190,12 @@ function latency(text: string): LatencyOption {
 }
 
 /** "1/100" or "0.01". */
-function fraction(text: string): number {
+function fraction(text: string, option = "--retry-scale"): number {
   const match = /^(\d+(?:\.\d+)?)(?:\/(\d+(?:\.\d+)?))?$/.exec(text);
   const value = match === null ? NaN : Number(match[1]) / Number(match[2] ?? 1);
-  if (!(value > 0 && value <= limits.maxRetryScale)) {
+  if (!(value > 0 && value <= limits.maxScale)) {
     throw new UsageError(
-      `--retry-scale must be a fraction above 0 and at most ${limits.maxRetryScale}, such as 1/100; got "${text}"`,
+      `${option} must be a fraction above 0 and at most ${limits.maxScale}, such as 1/100; got "${text}"`,
     );
   }
   return value;
@@ -217,5 +247,11 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
     ],
     latencies: list("latency").map(latency),
     retryScale: text("retry-scale") === undefined ? defaultRetryScale : fraction(text("retry-scale")!),
+    timeoutScale:
+      text("timeout-scale") === undefined
+        ? defaultTimeoutScale
+        : fraction(text("timeout-scale")!, "--timeout-scale"),
+    abortAt: text("abort-at"),
+    json: values.json === true,
   };
 }

@@ -2,13 +2,11 @@ import type { AslDefinition } from "../components/asl";
 import { routes } from "../components/routes";
 import { matchRoute } from "./api/routeMatcher";
 import { apiGatewayTasks } from "./definitionStates";
+import { pathTemplateOf } from "./taskPath";
 
 /** `States.Format('products/{}', $.productId)` gives `products/x`: any value selects the same route. */
-function pathOf(parameters: Record<string, unknown>): string | undefined {
-  if (typeof parameters.Path === "string") return parameters.Path;
-  const template = /^States\.Format\('([^']*)'/.exec(String(parameters["Path.$"] ?? ""))?.[1];
-  return template?.replace(/\{\}/g, "x");
-}
+const pathOf = (parameters: Record<string, unknown>): string | undefined =>
+  pathTemplateOf(parameters)?.replace(/\{\}/g, "x");
 
 /**
  * Faults are injected by the API, per route. A fault may name the route (its operation, e.g.

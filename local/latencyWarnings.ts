@@ -6,13 +6,14 @@ import { routeOperationFor } from "./faultTargets";
 const defaultTimeoutSeconds = 60;
 
 /**
- * A warning for each latency that outlasts the TimeoutSeconds of a Task calling the delayed route:
- * those calls end in States.Timeout (retried, then caught), which is seldom what the delay was for.
- * `operation` undefined is a delay on every route.
+ * A warning for each latency that outlasts the TimeoutSeconds of a Task calling the delayed route,
+ * as the local run scales it (`timeoutScale`): those calls end in States.Timeout (retried, then
+ * caught), which is seldom what the delay was for. `operation` undefined is a delay on every route.
  */
 export function latencyWarnings(
   latencies: readonly { readonly operation: string | undefined; readonly ms: number }[],
   definition: AslDefinition,
+  timeoutScale: number,
 ): string[] {
   const tasks = apiGatewayTasks(definition).map(({ name, state }) => ({
     name,
@@ -21,12 +22,14 @@ export function latencyWarnings(
   }));
   return latencies.flatMap(({ operation, ms }) => {
     const outlasted = tasks.filter(
-      (task) => (operation === undefined || task.operation === operation) && ms >= task.timeoutSeconds * 1000,
+      (task) =>
+        (operation === undefined || task.operation === operation) &&
+        ms >= task.timeoutSeconds * 1000 * timeoutScale,
     );
     if (outlasted.length === 0) return [];
     const seconds = [...new Set(outlasted.map((task) => task.timeoutSeconds))].join(" or ");
     return [
-      `Warning: a latency of ${ms} ms on ${operation ?? "every route"} is not shorter than the TimeoutSeconds (${seconds} s) of ${outlasted
+      `Warning: a latency of ${ms} ms on ${operation ?? "every route"} is not shorter than the TimeoutSeconds (${seconds} s, ×${timeoutScale} here) of ${outlasted
         .map((task) => task.name)
         .join(", ")}: those calls will end in States.Timeout.`,
     ];

@@ -61,6 +61,8 @@ export const seed: Seed = {
     { priceId: "price-mug-eur", productId: "prod-mug", currency: "EUR", unitAmount: 1299 },
     { priceId: "price-filters-eur", productId: "prod-filters", currency: "EUR", unitAmount: 450 },
     { priceId: "price-handbook-eur", productId: "prod-handbook", currency: "EUR", unitAmount: 2995 },
+    // The one price in another currency: an EUR order that names it is refused by the pricing service.
+    { priceId: "price-mug-usd", productId: "prod-mug", currency: "USD", unitAmount: 1499 },
   ],
   promotions: [
     { code: "BEANS-3-FOR-10", productId: "prod-beans", minQuantity: 3, percentOff: 10 },
@@ -76,13 +78,15 @@ export const seed: Seed = {
   },
 };
 
-/** An order of `size` lines for the first customer, cycling through the seeded prices. */
+/** An order of `size` lines in EUR for the first customer, cycling through the seeded EUR prices. */
 export function orderOfSize(size: number, customerId = seed.customers[0].customerId) {
+  const currency = "EUR";
+  const prices = seed.prices.filter((price) => price.currency === currency);
   return {
     customerId,
-    currency: "EUR",
+    currency,
     items: Array.from({ length: size }, (_, index) => {
-      const price = seed.prices[index % seed.prices.length];
+      const price = prices[index % prices.length];
       return { productId: price.productId, priceId: price.priceId, quantity: 1 + (index % 3) };
     }),
   };

@@ -79,7 +79,9 @@ export function summary(
   const calls =
     [...perRoute].map(([operation, count]) => `${operation} ×${count}`).join(", ") || "no API call";
   const headline =
-    result.status === "SUCCEEDED" ? green(bold("Execution SUCCEEDED")) : red(bold("Execution FAILED"));
+    result.status === "SUCCEEDED"
+      ? green(bold("Execution SUCCEEDED"))
+      : red(bold(`Execution ${result.status}`));
   const replays = new Map<string, number>();
   for (const request of requests.filter((candidate) => candidate.replayed))
     replays.set(request.operation ?? "?", (replays.get(request.operation ?? "?") ?? 0) + 1);

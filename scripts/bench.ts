@@ -7,8 +7,11 @@ import { startOrderApi } from "../local/api/server";
 import { runExecution } from "../local/runner";
 import { orderOfSize } from "../local/seed";
 import { loadStackDefinition } from "../local/stackDefinition";
+import { peakStateBytes, stateSizeLimitBytes } from "../local/stateSize";
 
-const cartSizes = [1, 10, 50];
+const { definition, definitionSettings, settings } = loadStackDefinition("dev");
+/** The last row is the largest cart the stack accepts (maxCartItems). */
+const cartSizes = [1, 10, 50, settings.maxCartItems];
 const latencyMs = 20;
 const runsPerSize = 3;
 
@@ -30,12 +33,13 @@ interface Measure {
   readonly transitions: number;
   readonly wallMs: number;
   readonly criticalPathMs: number;
+  /** The largest state input or output of the run, in bytes. */
+  readonly peakStateBytes: number;
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function measure(products: number): Promise<Measure> {
-  const { definition, definitionSettings } = loadStackDefinition("dev");
   const samples: Omit<Measure, "criticalPathMs">[] = [];
   // The first run warms up the engine and the HTTP client; it is not counted.
   for (let run = 0; run <= runsPerSize; run++) {
@@ -53,7 +57,13 @@ async function measure(products: number): Promise<Measure> {
         throw new Error(`${products} products: ${result.error}: ${result.cause}`);
       const transitions = result.events.filter((event) => event.type === "StateEntered").length;
       if (run > 0)
-        samples.push({ products, apiCalls: api.requests.length, transitions, wallMs: result.durationMs });
+        samples.push({
+          products,
+          apiCalls: api.requests.length,
+          transitions,
+          wallMs: result.durationMs,
+          peakStateBytes: peakStateBytes(result.events),
+        });
     } finally {
       await api.close();
     }
@@ -67,7 +77,13 @@ async function measure(products: number): Promise<Measure> {
   };
 }
 
-const dollars = (amount: number): string => `$${amount.toFixed(2)}`;
+/** One number format for the whole table: en-US digit grouping. */
+const number = (value: number, fractionDigits = 0): string =>
+  value.toLocaleString("en-US", {
+    minimumFractionDigits: fractionDigits,
+    maximumFractionDigits: fractionDigits,
+  });
+const dollars = (amount: number): string => `$${number(amount, 2)}`;
 
 function costs({ transitions, wallMs }: Measure) {
   const billedSeconds =
@@ -90,7 +106,6 @@ function table(rows: string[][]): string {
 }
 
 async function main(): Promise<void> {
-  const { definitionSettings } = loadStackDefinition("dev");
   const measures: Measure[] = [];
   for (const size of cartSizes) measures.push(await measure(size));
   const header = [
@@ -100,18 +115,22 @@ async function main(): Promise<void> {
     "wall time",
     "critical path",
     "overhead",
+    "peak state",
+    "of 256 KiB",
     "Standard /1M",
     "Express /1M",
   ];
   const rows = measures.map((m) => {
     const { standard, express } = costs(m);
     return [
-      String(m.products),
-      String(m.apiCalls),
-      String(m.transitions),
-      `${m.wallMs} ms`,
-      `${m.criticalPathMs} ms`,
-      `${m.wallMs - m.criticalPathMs} ms`,
+      number(m.products),
+      number(m.apiCalls),
+      number(m.transitions),
+      `${number(m.wallMs)} ms`,
+      `${number(m.criticalPathMs)} ms`,
+      `${number(m.wallMs - m.criticalPathMs)} ms`,
+      `${number(m.peakStateBytes)} B`,
+      `${number((100 * m.peakStateBytes) / stateSizeLimitBytes, 1)} %`,
       dollars(standard),
       dollars(express),
     ];
@@ -122,6 +141,7 @@ async function main(): Promise<void> {
       "",
       table([header, ...rows]),
       "",
+      `peak state: the largest state input or output, in bytes of JSON, against Step Functions' limit of ${number(stateSizeLimitBytes)} B (256 KiB); the last row is the largest cart the stack accepts (maxCartItems ${settings.maxCartItems})`,
       "critical path: (CreateOrder + ceil(products / MaxConcurrency) parallel rounds + Tax + Update + Event) × latency",
       `Standard: $${prices.standardPerTransition * 1000} per 1,000 state transitions (StateEntered events, retries would add more)`,
       `Express:  $${(prices.expressPerRequest * 1e6).toFixed(2)} per million requests + $${prices.expressPerGbSecond} per GB-second at 64 MB, duration rounded up to ${prices.expressDurationStepMs} ms (local wall time used as the duration)`,

@@ -88,8 +88,17 @@ export class OrderService {
     getPrices: (request) => {
       const price = this.price(request.pathParameters.priceId);
       if (price === undefined) return notFound("price", request.pathParameters.priceId);
-      const quantity = Number(single(request, "quantity"));
       const { priceId, currency, unitAmount } = price;
+      // A line priced in another currency would be summed with the others as if it were the order's.
+      if (currency !== single(request, "currency")) {
+        return {
+          status: 422,
+          body: {
+            message: `Price ${priceId} is in ${currency}, the order in ${single(request, "currency")}`,
+          },
+        };
+      }
+      const quantity = Number(single(request, "quantity"));
       return ok({ priceId, currency, unitAmount, quantity, lineAmount: unitAmount * quantity });
     },
 
@@ -160,6 +169,18 @@ export class OrderService {
     },
 
     receiveEvent: ({ body }) => {
+      // One outcome per execution (the contract's Event): whichever of OrderCreated and OrderFailed
+      // arrives second for an execution is refused, so an order never tells two stories.
+      const executionArn = body.detail.executionArn;
+      const first = this.received.find((received) => received.detail.executionArn === executionArn);
+      if (first !== undefined) {
+        return {
+          status: 409,
+          body: {
+            message: `Execution ${executionArn} already has its outcome: ${first.eventType} ${first.eventId}`,
+          },
+        };
+      }
       const event: ReceivedEvent = { eventId: sequence("evt", this.received.length + 1), ...body };
       this.received.push(event);
       return ok({ eventId: event.eventId }, 202);

@@ -94,6 +94,9 @@ export function queryOf(search: string): Record<string, string[]> {
   return query;
 }
 
+/** Compiling the contract takes about 0.1 s and it never changes: every API in a process shares it. */
+let loadedContract: Contract | undefined;
+
 /**
  * The order API on 127.0.0.1 and an ephemeral port: the contract's routes under `/<stage>`, with
  * the contract enforced on every request, idempotent POSTs, injected faults and a record of calls.
@@ -103,7 +106,7 @@ export function queryOf(search: string): Record<string, string[]> {
 export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi> {
   const service = new OrderService(seed);
   const faults = options.faults ?? new Faults();
-  const contract = Contract.load();
+  const contract = (loadedContract ??= Contract.load());
   const idempotency = new IdempotencyStore();
   const requests: RecordedRequest[] = [];
   const stagePrefix = stagePath(options.stage);

@@ -86,3 +86,74 @@ describe("the API Gateway invoker", () => {
     );
   });
 });
+
+describe("the API Gateway invoker's paths", () => {
+  let server: Server;
+  let invoker: ApiGatewayInvoker;
+  let received: string | undefined;
+
+  before(async () => {
+    server = createServer((request, response) => {
+      received = request.url;
+      response.writeHead(200, { "Content-Type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    invoker = new ApiGatewayInvoker({
+      [endpoint]: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
+  });
+  after(() => new Promise((resolve) => server.close(resolve)));
+
+  const get = (path: string, template?: string) =>
+    invoker.invoke(
+      { ApiEndpoint: endpoint, Stage: "dev", Method: "GET", Path: path, AuthType: "IAM_ROLE" },
+      template,
+    );
+
+  for (const [value, sent] of [
+    ["../customers/cust-1002", "/dev/products/..%2Fcustomers%2Fcust-1002"],
+    ["p?constructor=1", "/dev/products/p%3Fconstructor%3D1"],
+    ["a#b", "/dev/products/a%23b"],
+    ["100%", "/dev/products/100%25"],
+    ["prod-mug", "/dev/products/prod-mug"],
+  ]) {
+    it(`sends the path value ${JSON.stringify(value)} as one segment, as an HTTP client would`, async () => {
+      await get(`products/${value}`, "products/{}");
+      assert.equal(received, sent);
+    });
+  }
+
+  it("refuses . and .. as a path value, which URL parsers resolve even encoded, with States.Runtime", async () => {
+    for (const value of [".", ".."]) {
+      await assert.rejects(get(`carts/${value}`, "carts/{}"), {
+        name: "States.Runtime",
+        message: `Path value "${value}" cannot be sent as a path segment`,
+      });
+    }
+  });
+
+  it("raises a States.Runtime no Retry or Catch matches, as Step Functions does", async () => {
+    const error = await get("carts/..", "carts/{}").catch((thrown: unknown) => thrown);
+    assert.deepEqual(
+      [(error as { isRetryable?: boolean }).isRetryable, (error as { isCatchable?: boolean }).isCatchable],
+      [false, false],
+    );
+  });
+
+  it("fuzz: whatever the value, the request reaches its own route with the value intact", async () => {
+    const alphabet = ["a", "/", ".", "?", "#", "%", "&", "=", " ", "é", "\\", ";", "+", ":", "@"];
+    let seed = 7;
+    const random = (n: number) => (((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n) + n) % n;
+    for (let round = 0; round < 200; round++) {
+      const value = Array.from({ length: 1 + random(8) }, () => alphabet[random(alphabet.length)]).join("");
+      if (value === "." || value === "..") continue;
+      await get(`customers/${value}`, "customers/{}");
+      const url = new URL(received ?? "", "http://x");
+      assert.equal(url.search, "", value);
+      const segments = url.pathname.split("/");
+      assert.deepEqual(segments.slice(0, 3), ["", "dev", "customers"], value);
+      assert.equal(segments.length, 4, value);
+      assert.equal(decodeURIComponent(segments[3]), value);
+    }
+  });
+});

@@ -64,6 +64,9 @@ describe("npm start", () => {
         faults: [],
         latencies: [],
         retryScale: 1 / 100,
+        timeoutScale: 1 / 100,
+        abortAt: undefined,
+        json: false,
       });
     });
 
@@ -176,6 +179,9 @@ describe("npm start", () => {
         "--lose",
         "--latency",
         "--retry-scale",
+        "--timeout-scale",
+        "--abort-at",
+        "--json",
         "--stack",
         "-q",
         "-h",
@@ -186,6 +192,9 @@ describe("npm start", () => {
       ];
       const values = [
         "Tax.GetTaxes=503x2",
+        "Tax.GetTaxes=timeoutx1",
+        "Tax.GetTaxes=malformedx*",
+        "Tax.GetTaxes=timeout",
         "1/0",
         "0.5",
         "-1",
@@ -203,11 +212,13 @@ describe("npm start", () => {
         });
         try {
           const options = parseCliArgs(args);
-          assert.ok(options.retryScale > 0 && options.retryScale <= limits.maxRetryScale, args.join(" "));
+          for (const scale of [options.retryScale, options.timeoutScale])
+            assert.ok(scale > 0 && scale <= limits.maxScale, args.join(" "));
           for (const { ms } of options.latencies)
             assert.ok(ms >= 0 && ms <= limits.maxLatencyMs, args.join(" "));
           for (const { spec } of options.faults) {
-            assert.ok(spec.status >= 400 && spec.status <= 599, args.join(" "));
+            if (!("kind" in spec) || spec.kind === "status")
+              assert.ok(spec.status >= 400 && spec.status <= 599, args.join(" "));
             assert.ok(spec.count >= 1 && (spec.count <= limits.maxFaultCount || spec.count === Infinity));
           }
         } catch (error) {
@@ -225,18 +236,14 @@ describe("npm start", () => {
       assert.throws(() => routeOperationFor("Pricing", dev.definition), /Unknown route or state "Pricing"/);
     });
 
-    it("warn about a latency that outlasts the Task timeout of the route it delays", () => {
-      assert.deepEqual(
-        latencyWarnings([{ operation: routes.getTaxes.operation, ms: 29_999 }], dev.definition),
-        [],
-      );
-      assert.deepEqual(
-        latencyWarnings([{ operation: routes.getTaxes.operation, ms: 30_000 }], dev.definition),
-        [
-          "Warning: a latency of 30000 ms on Tax.GetTaxes is not shorter than the TimeoutSeconds (30 s) of Tax.GetTaxes: those calls will end in States.Timeout.",
-        ],
-      );
-      assert.equal(latencyWarnings([{ operation: undefined, ms: 60_000 }], dev.definition).length, 1);
+    it("warn about a latency that outlasts the Task timeout of the route it delays, as the run scales it", () => {
+      const getTaxes = routes.getTaxes.operation;
+      assert.deepEqual(latencyWarnings([{ operation: getTaxes, ms: 299 }], dev.definition, 1 / 100), []);
+      assert.deepEqual(latencyWarnings([{ operation: getTaxes, ms: 300 }], dev.definition, 1 / 100), [
+        "Warning: a latency of 300 ms on Tax.GetTaxes is not shorter than the TimeoutSeconds (30 s, ×0.01 here) of Tax.GetTaxes: those calls will end in States.Timeout.",
+      ]);
+      assert.deepEqual(latencyWarnings([{ operation: getTaxes, ms: 29_999 }], dev.definition, 1), []);
+      assert.equal(latencyWarnings([{ operation: undefined, ms: 60_000 }], dev.definition, 1).length, 1);
     });
   });
 

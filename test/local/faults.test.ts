@@ -3,10 +3,12 @@ import { retryPolicy } from "../../components/apiGatewayTask";
 import { recordFailureState, states } from "../../components/definition";
 import { outcomeErrors } from "../../components/outcomes";
 import { Route, routes } from "../../components/routes";
+import { Contract } from "../../local/api/contract";
 import type { OrderApi } from "../../local/api/server";
 import { apiGatewayTasks } from "../../local/definitionStates";
 import type { ExecutionResult } from "../../local/runner";
 import { dev, eventsOfType, oneItemOrder, run, sampleOrder } from "./harness";
+import { faultCaseName, FaultLabel, matrixRuns } from "./matrix";
 
 /** The Task state whose failure each route's faults exercise, and what the failure path reports for it. */
 interface Case {
@@ -39,11 +41,15 @@ const callsOf = (api: OrderApi, { route, state }: Case) =>
         (call.body as { eventType: string }).eventType === "OrderCreated",
     );
 
+/** These faults are cases of the outcome matrix: its runs are shared rather than run again. */
+const fromMatrix = async ({ route }: Case, label: FaultLabel) =>
+  (await matrixRuns()).get(faultCaseName(route.operation, label))!;
+
 const [transientRetrier, throttlingRetrier] = retryPolicy;
 const retriesOf = (result: ExecutionResult) => result.events.filter((event) => event.type === "StateRetried");
 const failure = (result: ExecutionResult) => {
   assert.equal(result.status, "FAILED");
-  return result as Extract<ExecutionResult, { status: "FAILED" }>;
+  return result as Exclude<ExecutionResult, { status: "SUCCEEDED" }>;
 };
 
 describe("the workflow, run locally with faults", () => {
@@ -51,9 +57,7 @@ describe("the workflow, run locally with faults", () => {
     describe(`on ${testCase.route.operation} (${testCase.route.method} ${testCase.route.path})`, () => {
       for (const status of [503, 429]) {
         it(`retries two ${status}s and completes, with one call per failure plus one`, async () => {
-          const { result, api } = await run(oneItemOrder, (api) =>
-            api.faults.fail(testCase.route.operation, { status, count: 2 }),
-          );
+          const { execution: result, api } = await fromMatrix(testCase, status === 503 ? "503x2" : "429x2");
           assert.equal(result.status, "SUCCEEDED");
           assert.equal(callsOf(api, testCase).length, 3);
           const retriers = retriesOf(result).map(
@@ -65,9 +69,7 @@ describe("the workflow, run locally with faults", () => {
       }
 
       it("does not retry a 400 and catches it", async () => {
-        const { result, api } = await run(oneItemOrder, (api) =>
-          api.faults.fail(testCase.route.operation, { status: 400, count: 1 }),
-        );
+        const { execution: result, api } = await fromMatrix(testCase, "400x1");
         assert.equal(callsOf(api, testCase).length, 1);
         assert.deepEqual(retriesOf(result), []);
         const caught = result.events.find(
@@ -84,15 +86,9 @@ describe("the workflow, run locally with faults", () => {
         assert.match(failure(result).cause, /ApiGateway\.400/);
       });
 
-      // The event route must let the OrderFailed announcement through: it fails just the
-      // attempts OrderCreatedEvent makes; every other route fails for good.
-      const permanent = testCase.route === routes.receiveEvent ? transientRetrier.MaxAttempts + 1 : Infinity;
-
       if (!testCase.announced) {
         it("on a permanent 500, announces nothing and fails as unconfirmed: the event may have been delivered", async () => {
-          const { result, api } = await run(oneItemOrder, (api) =>
-            api.faults.fail(testCase.route.operation, { status: 500, count: Infinity }),
-          );
+          const { execution: result, api } = await fromMatrix(testCase, "500x*");
           assert.equal(callsOf(api, testCase).length, transientRetrier.MaxAttempts + 1);
           assert.deepEqual(api.events, []);
           assert.equal(failure(result).error, outcomeErrors.orderCreatedUnconfirmed);
@@ -102,9 +98,7 @@ describe("the workflow, run locally with faults", () => {
       }
 
       it(`on a permanent 500, announces one OrderFailed naming ${testCase.failedState} and fails as announced`, async () => {
-        const { result, api } = await run(oneItemOrder, (api) =>
-          api.faults.fail(testCase.route.operation, { status: 500, count: permanent }),
-        );
+        const { execution: result, api } = await fromMatrix(testCase, "500x*");
         assert.equal(callsOf(api, testCase).length, transientRetrier.MaxAttempts + 1);
         const failed = eventsOfType(api, "OrderFailed");
         assert.equal(failed.length, 1);
@@ -170,5 +164,25 @@ describe("the workflow, run locally with faults", () => {
     assert.equal(result.status, "SUCCEEDED");
     assert.equal(api.calls(routes.receiveEvent.operation).length, 2);
     assert.equal(eventsOfType(api, "OrderCreated").length, 1);
+  });
+
+  describe("a malformed answer", () => {
+    const contract = Contract.load();
+    for (const testCase of cases) {
+      it(`from ${testCase.route.operation} is a 2xx whose body breaks the contract`, async () => {
+        const { api } = await fromMatrix(testCase, "malformedx*");
+        const [first] = callsOf(api, testCase);
+        assert.ok(first.status! >= 200 && first.status! < 300, String(first.status));
+        const operation = contract.operation(testCase.route)!;
+        assert.notDeepEqual(contract.checkResponse(operation, first.status!, first.response), []);
+      });
+    }
+  });
+
+  it("holds a call that times out until its caller gives up, so the API records no answer", async () => {
+    const { api } = await fromMatrix(cases[0], "timeoutx*");
+    const calls = callsOf(api, cases[0]);
+    assert.equal(calls.length, transientRetrier.MaxAttempts + 1);
+    assert.ok(calls.every((call) => call.status === undefined));
   });
 });

@@ -125,7 +125,7 @@ describe("the local order API", () => {
   it("reads constructor, __proto__ and toString as query names like any other", async () => {
     const { status, body } = await call(
       "GET",
-      "/dev/prices/price-beans-eur?quantity=1&constructor=1&__proto__=2&toString=3",
+      "/dev/prices/price-beans-eur?quantity=1&currency=EUR&constructor=1&__proto__=2&toString=3",
     );
     assert.equal(status, 200);
     assert.equal(body.priceId, "price-beans-eur");
@@ -141,7 +141,7 @@ describe("the local order API", () => {
   });
 
   it("prices a line as unit amount × quantity, in minor units", async () => {
-    const { body } = await call("GET", "/dev/prices/price-beans-eur?quantity=3");
+    const { body } = await call("GET", "/dev/prices/price-beans-eur?quantity=3&currency=EUR");
     assert.deepEqual(body, {
       priceId: "price-beans-eur",
       currency: "EUR",
@@ -203,11 +203,17 @@ describe("the local order API", () => {
   });
 
   it("records each request with its method, path, query, headers, body and answer", async () => {
-    await call("GET", "/dev/prices/price-mug-eur?quantity=2");
+    await call("GET", "/dev/prices/price-mug-eur?quantity=2&currency=EUR");
     const [recorded] = api.requests;
     assert.deepEqual(
       [recorded.operation, recorded.method, recorded.path, { ...recorded.query }, recorded.status],
-      [routes.getPrices.operation, "GET", "/dev/prices/price-mug-eur", { quantity: ["2"] }, 200],
+      [
+        routes.getPrices.operation,
+        "GET",
+        "/dev/prices/price-mug-eur",
+        { quantity: ["2"], currency: ["EUR"] },
+        200,
+      ],
     );
     assert.equal(recorded.headers["content-type"], "application/json");
   });

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { routes } from "../../components/routes";
-import { states, workflowErrors } from "../../components/definition";
+import { buildDefinition, states, workflowErrors } from "../../components/definition";
+import { outcomeErrors } from "../../components/outcomes";
+import { runLocally } from "../../local/localRun";
 import { orderOfSize } from "../../local/seed";
-import { dev, eventsOfType, run, sampleOrder } from "./harness";
+import { dev, eventsOfType, run, Run, sampleOrder, testRetryScale } from "./harness";
 
 /** The sample order priced by hand from local/seed.ts (customer in DE: standard 19 %, food 7 %). */
 const expectedTotals = {
@@ -95,32 +97,72 @@ describe("the workflow, run locally", () => {
     });
   });
 
-  for (const size of [1, 50]) {
-    it(`prices a cart of ${size} product(s): four calls per product plus four for the order`, async () => {
-      const { result, api } = await run(orderOfSize(size));
-      assert.equal(result.status, "SUCCEEDED");
-      assert.equal(api.requests.length, 4 * size + 4);
-      const [update] = api.calls(routes.updateOrder.operation);
-      const body = update.body as { subtotalAmount: number; lines: { lineAmount: number }[] };
-      assert.equal(body.lines.length, size);
-      assert.equal(
-        body.subtotalAmount,
-        body.lines.reduce((sum, line) => sum + line.lineAmount, 0),
-      );
-      assert.equal(eventsOfType(api, "OrderCreated").length, 1);
-    });
-  }
+  /** Four calls per product plus four for the order, lines summed into the subtotal, one OrderCreated. */
+  const assertPriced = ({ result, api }: Run, size: number) => {
+    assert.equal(result.status, "SUCCEEDED");
+    assert.equal(api.requests.length, 4 * size + 4);
+    const [update] = api.calls(routes.updateOrder.operation);
+    const body = update.body as { subtotalAmount: number; lines: { lineAmount: number }[] };
+    assert.equal(body.lines.length, size);
+    assert.equal(
+      body.subtotalAmount,
+      body.lines.reduce((sum, line) => sum + line.lineAmount, 0),
+    );
+    assert.equal(eventsOfType(api, "OrderCreated").length, 1);
+  };
 
-  it("prices at most mapMaxConcurrency products at once", async () => {
-    const { result } = await run(orderOfSize(50));
-    let running = 0;
-    let most = 0;
-    for (const event of result.events) {
-      if (!("state" in event) || event.state.name !== states.parallelProcessing) continue;
-      if (event.type === "StateEntered") most = Math.max(most, ++running);
-      if (event.type === "StateExited") running -= 1;
-    }
-    assert.equal(most, dev.definitionSettings.mapMaxConcurrency);
+  it("prices a cart of 1 product: four calls for it plus four for the order", async () => {
+    assertPriced(await run(orderOfSize(1)), 1);
+  });
+
+  describe(`with the largest cart the dev stack takes (maxCartItems ${dev.settings.maxCartItems})`, () => {
+    const largest = dev.settings.maxCartItems;
+    let priced: Run;
+    before(async () => {
+      priced = await run(orderOfSize(largest));
+    });
+
+    it(`prices all ${largest} products: four calls per product plus four for the order`, () => {
+      assertPriced(priced, largest);
+    });
+
+    it("prices at most mapMaxConcurrency products at once", () => {
+      let running = 0;
+      let most = 0;
+      for (const event of priced.result.events) {
+        if (!("state" in event) || event.state.name !== states.parallelProcessing) continue;
+        if (event.type === "StateEntered") most = Math.max(most, ++running);
+        if (event.type === "StateExited") running -= 1;
+      }
+      assert.equal(most, dev.definitionSettings.mapMaxConcurrency);
+    });
+
+    it("refuses one product more before any call, with Order.CartTooLarge", async () => {
+      const { result, api } = await run(orderOfSize(largest + 1));
+      assert.deepEqual(api.requests, []);
+      assert.equal(result.status === "FAILED" && result.error, outcomeErrors.cartTooLarge);
+    });
+  });
+
+  describe("with a stack whose maxCartItems is 3", () => {
+    const definitionSettings = { ...dev.definitionSettings, maxCartItems: 3 };
+    const definition = buildDefinition(definitionSettings);
+    const runSmall = (size: number) =>
+      runLocally({ definition, definitionSettings, input: orderOfSize(size), retryScale: testRetryScale });
+
+    it("prices a cart of exactly 3 products", async () => {
+      const { result } = await runSmall(3);
+      assert.equal(result.status, "SUCCEEDED");
+      assert.equal(result.calls[routes.getPrices.operation], 3);
+    });
+
+    it("refuses 4 before any call, with Order.CartTooLarge, and the safety net stays silent", async () => {
+      const { result } = await runSmall(4);
+      assert.deepEqual(
+        [result.status, result.error, result.requests, result.safetyNet.matched],
+        ["FAILED", outcomeErrors.cartTooLarge, [], false],
+      );
+    });
   });
 
   it("rejects an empty cart before any call, with Order.EmptyCart", async () => {
@@ -134,5 +176,23 @@ describe("the workflow, run locally", () => {
     const { result, api } = await run({ currency: "EUR", items: sampleOrder.items });
     assert.deepEqual(api.requests, []);
     assert.equal(result.status === "FAILED" && result.error, workflowErrors.invalidInput);
+  });
+});
+
+describe("the local pricing service", () => {
+  it("refuses a price in another currency than the order's, which fails the order with the 422", async () => {
+    const order = {
+      ...sampleOrder,
+      items: [{ productId: "prod-mug", priceId: "price-mug-usd", quantity: 1 }],
+    };
+    const { result, api } = await run(order);
+    const [price] = api.calls(routes.getPrices.operation);
+    assert.deepEqual([price.query.currency, price.status], [["EUR"], 422]);
+    assert.deepEqual(price.response, { message: "Price price-mug-usd is in USD, the order in EUR" });
+    assert.equal(result.status, "FAILED");
+    assert.deepEqual(
+      api.events.map((event) => [event.eventType, (event.detail as { error?: string }).error]),
+      [["OrderFailed", "ApiGateway.422"]],
+    );
   });
 });

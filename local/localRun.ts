@@ -1,0 +1,75 @@
+import { AslDefinition, statesOf } from "../components/asl";
+import type { DefinitionSettings } from "../components/definition";
+import { Faults } from "./api/faults";
+import { OrderApi, startOrderApi } from "./api/server";
+import { runResult, RunResult } from "./runResult";
+import { defaultTimeoutScale, ExecutionEvent, ExecutionResult, runExecution } from "./runner";
+import { deliveryTimeoutSeconds, runSafetyNet, SafetyNetOutcome } from "./safetyNet";
+
+export interface LocalRunOptions {
+  readonly definition: AslDefinition;
+  readonly definitionSettings: DefinitionSettings;
+  readonly input: unknown;
+  readonly faults?: Faults;
+  readonly retryScale?: number;
+  readonly timeoutScale?: number;
+  readonly abortAt?: string;
+  /** The safety net's delivery attempts before dead-lettering; EventBridge's 186 by default. */
+  readonly safetyNetMaxAttempts?: number;
+  /** Called once the local API listens, with where. */
+  readonly onStarted?: (origin: string) => void;
+  readonly onEvent?: (event: ExecutionEvent) => void;
+}
+
+export interface LocalRun {
+  readonly execution: ExecutionResult;
+  readonly safetyNet: SafetyNetOutcome;
+  readonly result: RunResult;
+  /** The API as it stood at the end, for tests that look deeper than the result. */
+  readonly api: OrderApi;
+}
+
+/** Refuses a state the definition does not have, naming the ones it has. */
+export function checkAbortAt(definition: AslDefinition, state: string | undefined): void {
+  if (state === undefined) return;
+  const names = [...new Set(statesOf(definition).map((located) => located.name))];
+  if (!names.includes(state)) {
+    throw new Error(`--abort-at: no state "${state}" in the definition. States: ${names.join(", ")}.`);
+  }
+}
+
+/**
+ * One order, end to end, as AWS would run it: the execution against a fresh local API, then the
+ * safety net on its final status. The API is closed when this resolves.
+ */
+export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
+  checkAbortAt(options.definition, options.abortAt);
+  const { stage, endpoint } = options.definitionSettings;
+  const api = await startOrderApi({ stage, faults: options.faults ?? new Faults() });
+  try {
+    options.onStarted?.(api.origin);
+    const execution = await runExecution({
+      definition: options.definition,
+      apiOrigins: { [endpoint]: api.origin },
+      input: options.input,
+      retryScale: options.retryScale,
+      timeoutScale: options.timeoutScale,
+      abortAt: options.abortAt,
+      onEvent: options.onEvent,
+    });
+    const safetyNet = await runSafetyNet(execution, options.input, {
+      origin: api.origin,
+      stage,
+      workflowType: options.definitionSettings.workflowType,
+      maxAttempts: options.safetyNetMaxAttempts,
+      // Never below 50 ms: a loaded machine must not turn a slow answer into a spurious retry.
+      attemptTimeoutMs: Math.max(
+        50,
+        Math.round(deliveryTimeoutSeconds * 1000 * (options.timeoutScale ?? defaultTimeoutScale)),
+      ),
+    });
+    return { execution, safetyNet, result: runResult(execution, api, safetyNet), api };
+  } finally {
+    await api.close();
+  }
+}

@@ -1,0 +1,63 @@
+import { routes } from "../components/routes";
+import type { OrderApi } from "./api/server";
+import type { Cart } from "./api/orderService";
+import type { ExecutionResult, FinalStatus } from "./runner";
+import type { SafetyNetOutcome } from "./safetyNet";
+
+/** `npm start -- --json`: everything a run did, as one JSON object a script or a test can read. */
+export interface RunResult {
+  readonly status: FinalStatus;
+  /** null when the execution succeeded. */
+  readonly error: string | null;
+  readonly cause: string | null;
+  /** States entered, as Step Functions counts them for billing. */
+  readonly transitions: number;
+  /** Calls each route of the route table received, retries included. */
+  readonly calls: Readonly<Record<string, number>>;
+  readonly carts: readonly Cart[];
+  /** The events the events service accepted: a replayed POST is not counted twice. */
+  readonly events: readonly {
+    readonly eventType: string;
+    readonly eventId: string;
+    readonly detail: unknown;
+  }[];
+  /** Every call as the local API received it; status null when the caller gave up before an answer. */
+  readonly requests: readonly {
+    readonly method: string;
+    readonly path: string;
+    readonly status: number | null;
+  }[];
+  readonly safetyNet: {
+    readonly matched: boolean;
+    /** The rule's target request, when the rule matched. */
+    readonly request?: { readonly headers: Record<string, string>; readonly body: unknown };
+    /** `not sent`: an Express workflow, whose status changes reach no rule. */
+    readonly outcome: "not sent" | "not matched" | "delivered" | "dead-lettered";
+    readonly attempts: readonly (number | null)[];
+  };
+}
+
+export function runResult(execution: ExecutionResult, api: OrderApi, safetyNet: SafetyNetOutcome): RunResult {
+  const calls = Object.fromEntries(Object.values(routes).map((route) => [route.operation, 0]));
+  for (const request of api.requests) {
+    if (request.operation !== undefined) calls[request.operation] += 1;
+  }
+  return {
+    status: execution.status,
+    error: execution.status === "SUCCEEDED" ? null : execution.error,
+    cause: execution.status === "SUCCEEDED" ? null : execution.cause,
+    transitions: execution.events.filter((event) => event.type === "StateEntered").length,
+    calls,
+    carts: api.carts,
+    events: api.events.map(({ eventType, eventId, detail }) => ({ eventType, eventId, detail })),
+    requests: api.requests.map(({ method, path, status }) => ({ method, path, status: status ?? null })),
+    safetyNet: safetyNet.matched
+      ? {
+          matched: true,
+          request: { headers: safetyNet.request.headers, body: safetyNet.request.body },
+          outcome: safetyNet.outcome,
+          attempts: safetyNet.attempts.map((attempt) => attempt.status),
+        }
+      : { matched: false, outcome: safetyNet.sent ? "not matched" : "not sent", attempts: [] },
+  };
+}

@@ -1,0 +1,36 @@
+import { outcomeErrors } from "../components/outcomes";
+import type { Colors } from "./colors";
+import type { SafetyNetOutcome } from "./safetyNet";
+
+/** What the safety net did with the execution's status change, for the end of `npm start`. */
+export function safetyNetSummary(outcome: SafetyNetOutcome, colors: Colors): string {
+  const { bold, dim, green, red } = colors;
+  const { status, error } = outcome.event.detail;
+  const seen = `${status}${error === undefined ? "" : ` ${error}`}`;
+  if (!outcome.matched && !outcome.sent) {
+    return `\n${bold("Safety net:")} ${dim(`an Express workflow sends no status change events: nothing reaches the rule`)}`;
+  }
+  if (!outcome.matched && error === outcomeErrors.orderCreatedUnconfirmed) {
+    return [
+      "",
+      `${bold("Safety net:")} ${dim(`the rule does not match ${seen}: nothing to deliver.`)}`,
+      red(
+        `  OrderCreated may have been delivered: on-call asks the events service about ${outcome.event.detail.executionArn} (the executions-failed alarm fires).`,
+      ),
+    ].join("\n");
+  }
+  if (!outcome.matched) {
+    return `\n${bold("Safety net:")} ${dim(`the rule does not match ${seen}: nothing to deliver`)}`;
+  }
+  const attempts = outcome.attempts.map((attempt) => attempt.status ?? "no answer").join(", ");
+  const verdict =
+    outcome.outcome === "delivered"
+      ? green(`delivered after ${outcome.attempts.length} attempt(s) (${attempts})`)
+      : red(`dead-lettered after ${outcome.attempts.length} attempt(s) (${attempts})`);
+  return [
+    "",
+    `${bold("Safety net:")} the rule matches ${seen}; ${outcome.request.method} ${outcome.request.path} ${verdict}`,
+    dim(`  Idempotency-Key: ${outcome.request.headers["Idempotency-Key"] ?? "(none)"}`),
+    dim(`  ${JSON.stringify(outcome.request.body)}`),
+  ].join("\n");
+}

@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { routes } from "../../components/routes";
+import { main } from "../../local/cli";
+import { parseCliArgs, UsageError } from "../../local/cliArgs";
+
+/** The command in this process, its output captured. */
+const startInProcess = async (...args: string[]) => {
+  let stdout = "";
+  let stderr = "";
+  const status = await main(
+    args,
+    { write: (text: string) => (stdout += text) },
+    { write: (text: string) => (stderr += text) },
+  );
+  return { status, stdout, stderr };
+};
+
+describe("npm start, for outcomes", () => {
+  it("reads timeout and malformed faults, a state to abort at and --json", () => {
+    const options = parseCliArgs([
+      "--fail",
+      "Tax.GetTaxes=timeoutx2",
+      "--fail",
+      "Pricing.GetPrices=malformedx*",
+      "--abort-at",
+      "Order.UpdateOrder",
+      "--json",
+    ]);
+    assert.deepEqual(options.faults, [
+      { target: "Tax.GetTaxes", spec: { kind: "timeout", count: 2 } },
+      { target: "Pricing.GetPrices", spec: { kind: "malformed", count: Infinity } },
+    ]);
+    assert.deepEqual([options.abortAt, options.json], ["Order.UpdateOrder", true]);
+  });
+
+  it("reads a timeout scale apart from the retry scale, and refuses one of 0", () => {
+    const options = parseCliArgs(["--retry-scale", "1/1000", "--timeout-scale", "1/50"]);
+    assert.deepEqual([options.retryScale, options.timeoutScale], [1 / 1000, 1 / 50]);
+    assert.throws(() => parseCliArgs(["--timeout-scale", "0"]), /--timeout-scale must be a fraction above 0/);
+  });
+
+  it("refuses a timeout or malformed fault with --lose, and an unknown kind", () => {
+    for (const args of [
+      ["--lose", "Tax.GetTaxes=timeoutx1"],
+      ["--fail", "Tax.GetTaxes=slowx1"],
+      ["--fail", "Tax.GetTaxes=malformedx0"],
+    ]) {
+      assert.throws(() => parseCliArgs(args), UsageError, args.join(" "));
+    }
+  });
+
+  it("exits 2 for --abort-at a state the definition does not have, listing the states", async () => {
+    const { status, stderr } = await startInProcess("--abort-at", "Nope");
+    assert.equal(status, 2);
+    assert.match(stderr, /no state "Nope" in the definition\. States: Validate Order, /);
+  });
+
+  it("with --json, prints exactly one JSON object: status, error, cause, transitions, calls, carts, events, requests, safetyNet", async () => {
+    const { status, stdout } = await startInProcess("--json", "--abort-at", routes.getTaxes.operation);
+    assert.equal(status, 1);
+    const result = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(result), [
+      "status",
+      "error",
+      "cause",
+      "transitions",
+      "calls",
+      "carts",
+      "events",
+      "requests",
+      "safetyNet",
+    ]);
+    assert.equal(result.status, "ABORTED");
+    assert.equal(result.calls[routes.getTaxes.operation], 0);
+  });
+
+  it("tells on-call to check the events service when OrderCreated may have been delivered", async () => {
+    const { stdout } = await startInProcess("--fail", "Event.Receive=500x*", "--retry-scale", "1/1000");
+    assert.match(stdout, /^Error: Order\.OrderCreatedUnconfirmed$/m);
+    assert.match(
+      stdout,
+      /OrderCreated may have been delivered: on-call asks the events service about arn:aws:states:/,
+    );
+  });
+
+  it("without --json, says what the safety net would deliver", async () => {
+    const { stdout } = await startInProcess("--abort-at", routes.getTaxes.operation);
+    assert.match(stdout, /^Execution ABORTED in \d+ ms/m);
+    assert.match(
+      stdout,
+      /^Safety net: the rule matches ABORTED Operator\.Stopped; POST \/dev\/events\/receive /m,
+    );
+  });
+});
+
+describe("npm start's fault options, fuzzed", () => {
+  it("either read a well-formed fault or refuse the text with a UsageError, for 2,000 hostile values", () => {
+    const pieces = [
+      "Tax.GetTaxes",
+      "=",
+      "x",
+      "*",
+      "timeout",
+      "malformed",
+      "503",
+      "0",
+      "1",
+      "-",
+      " ",
+      "é",
+      "\n",
+      "=x",
+      "99",
+    ];
+    let seed = 11;
+    const random = (n: number) => (((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n) + n) % n;
+    for (let round = 0; round < 2000; round++) {
+      const text = Array.from({ length: random(7) }, () => pieces[random(pieces.length)]).join("");
+      for (const option of ["--fail", "--lose"]) {
+        let faults;
+        try {
+          ({ faults } = parseCliArgs([option, text]));
+        } catch (error) {
+          assert.ok(error instanceof UsageError, `${option} ${JSON.stringify(text)}: ${String(error)}`);
+          continue;
+        }
+        const [{ target, spec }] = faults;
+        assert.ok(target.length > 0, text);
+        assert.ok(spec.count >= 1, text);
+        if ("status" in spec) assert.ok(spec.status >= 100 && spec.status <= 599, text);
+        else assert.ok(option === "--fail" && ["timeout", "malformed"].includes(spec.kind), text);
+      }
+    }
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The outcome matrix: every route of the route table under every kind of fault, and operator
+ * stops at three points, each run end to end (execution, then the safety net), each checked
+ * against the invariants of issue 8. The cases come from the route table, not from a list here.
+ */
+import assert from "node:assert/strict";
+import { states } from "../../components/definition";
+import { outcomeErrors } from "../../components/outcomes";
+import { routes } from "../../components/routes";
+import type { LocalRun } from "../../local/localRun";
+import { faultKinds, matrixCases, matrixRuns } from "./matrix";
+
+const cases = matrixCases();
+let runs: ReadonlyMap<string, LocalRun>;
+
+const announced = (run: LocalRun, eventType: string) =>
+  run.api.events.filter((event) => event.eventType === eventType);
+const enteredOrderCreated = (run: LocalRun) =>
+  run.execution.events.some(
+    (event) => event.type === "StateEntered" && event.state.name === states.orderCreatedEvent,
+  );
+
+describe("every outcome, under every fault (the outcome matrix)", () => {
+  before(async function () {
+    this.timeout(60_000);
+    runs = await matrixRuns();
+  });
+
+  it("is generated from the route table: every route under every fault kind, plus three stops", () => {
+    assert.equal(cases.length, Object.keys(routes).length * faultKinds.length + 3);
+  });
+
+  for (const testCase of cases) {
+    describe(testCase.name, () => {
+      const run = () => runs.get(testCase.name)!;
+
+      it("succeeds only with exactly one OrderCreated, no OrderFailed and one cart", () => {
+        if (run().execution.status !== "SUCCEEDED") return;
+        assert.equal(announced(run(), "OrderCreated").length, 1);
+        assert.equal(announced(run(), "OrderFailed").length, 0);
+        assert.equal(run().api.carts.length, 1);
+      });
+
+      it("never announces both OrderCreated and OrderFailed", () => {
+        assert.ok(
+          announced(run(), "OrderCreated").length === 0 || announced(run(), "OrderFailed").length === 0,
+          JSON.stringify(run().result.events),
+        );
+      });
+
+      it("announces exactly one OrderFailed when it ends unsuccessfully before announcing OrderCreated", () => {
+        if (run().execution.status === "SUCCEEDED" || enteredOrderCreated(run())) return;
+        assert.equal(
+          announced(run(), "OrderFailed").length,
+          1,
+          `${run().execution.status} ${JSON.stringify(run().result.safetyNet)}`,
+        );
+      });
+
+      it("after a failed OrderCreated announcement, ends with the distinct error and no OrderFailed", () => {
+        if (run().execution.status === "SUCCEEDED" || !enteredOrderCreated(run())) return;
+        assert.equal(announced(run(), "OrderFailed").length, 0);
+        assert.equal(run().result.error, outcomeErrors.orderCreatedUnconfirmed);
+        assert.equal(run().safetyNet.matched, false);
+      });
+
+      it("creates at most one cart and accepts no event twice", () => {
+        assert.ok(run().api.carts.length <= 1);
+        const types = run().api.events.map((event) => event.eventType);
+        assert.equal(new Set(types).size, types.length, types.join(", "));
+      });
+    });
+  }
+});
