@@ -40,9 +40,6 @@ export const states = {
   orderFailureUnannounced: "Order Failure Unannounced",
 } as const;
 
-/** The Error names the definition raises; the same object as `outcomeErrors`. */
-export const workflowErrors = outcomeErrors;
-
 export const recordFailureState = (failed: string): string => `Record ${failed} Failure`;
 export const branchFailedState = (failed: string): string => `${failed} Failed`;
 export const checkResponseState = (task: string): string => `Check ${task} Response`;

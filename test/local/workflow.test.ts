@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { routes } from "../../components/routes";
-import { buildDefinition, states, workflowErrors } from "../../components/definition";
+import { buildDefinition, states } from "../../components/definition";
 import { outcomeErrors } from "../../components/outcomes";
 import { runLocally } from "../../local/localRun";
 import { orderOfSize } from "../../local/seed";
@@ -169,13 +169,13 @@ describe("the workflow, run locally", () => {
     const { result, api } = await run({ customerId: "cust-1001", currency: "EUR", items: [] });
     assert.deepEqual(api.requests, []);
     assert.equal(result.status, "FAILED");
-    assert.equal(result.status === "FAILED" && result.error, workflowErrors.emptyCart);
+    assert.equal(result.status === "FAILED" && result.error, outcomeErrors.emptyCart);
   });
 
   it("rejects an order without a customer before any call, with Order.InvalidInput", async () => {
     const { result, api } = await run({ currency: "EUR", items: sampleOrder.items });
     assert.deepEqual(api.requests, []);
-    assert.equal(result.status === "FAILED" && result.error, workflowErrors.invalidInput);
+    assert.equal(result.status === "FAILED" && result.error, outcomeErrors.invalidInput);
   });
 });
 
