@@ -31,26 +31,37 @@ export interface Outcome {
 
 class NotApplicable extends Error {}
 
-export async function validate(policy: ResourceValidationPolicy, resource: Resource): Promise<Outcome> {
-  const props = unknownCheckingProxy(resource.props);
+export function urnOf(type: string, name: string): string {
+  return `urn:pulumi:test::order-processing-workflow::${type}::${name}`;
+}
+
+/** The resource options the engine sends for a resource declared without any. */
+export const defaultOptions: ResourceValidationArgs["opts"] = {
+  protect: false,
+  ignoreChanges: [],
+  aliases: [],
+  customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+  additionalSecretOutputs: [],
+};
+
+/** A resource's props as the server hands them to a policy, with isType/asType keyed on its type token. */
+export function typedView(type: string, rawProps: Record<string, unknown>) {
+  const props = unknownCheckingProxy(rawProps);
   const isType = (resourceClass: unknown) =>
-    (resourceClass as { __pulumiType?: string }).__pulumiType === resource.type;
+    (resourceClass as { __pulumiType?: string }).__pulumiType === type;
+  const asType = ((resourceClass: unknown) =>
+    isType(resourceClass) ? props : undefined) as ResourceValidationArgs["asType"];
+  return { props, isType, asType };
+}
+
+export async function validate(policy: ResourceValidationPolicy, resource: Resource): Promise<Outcome> {
   const args: ResourceValidationArgs = {
     type: resource.type,
-    props,
-    urn: `urn:pulumi:test::order-processing-workflow::${resource.type}::subject`,
+    ...typedView(resource.type, resource.props),
+    urn: urnOf(resource.type, "subject"),
     name: "subject",
-    opts: {
-      protect: false,
-      ignoreChanges: [],
-      aliases: [],
-      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-      additionalSecretOutputs: [],
-    },
+    opts: defaultOptions,
     stackTags: new Map(),
-    isType,
-    asType: ((resourceClass: unknown) =>
-      isType(resourceClass) ? props : undefined) as ResourceValidationArgs["asType"],
     getConfig: <T extends object>() => ({ ...resource.config }) as T,
     notApplicable: (reason?: string) => {
       throw new NotApplicable(reason);

@@ -26,8 +26,8 @@ import {
   PolicyConfig,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import { definition, orderWorkflow, task, taskWithout } from "./fixtures";
-import { UNKNOWN_STRING } from "./harness";
-import { StackResource, urnOf } from "./stack-harness";
+import { UNKNOWN_STRING, urnOf } from "./harness";
+import { StackResource } from "./stack-harness";
 import { API, granted, orderStack, previewStack } from "./stack-fixtures";
 
 const PACK_DIR = join(__dirname, "..", "..", "policy");

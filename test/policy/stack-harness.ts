@@ -2,11 +2,7 @@
 // makeAnalyzeStackRpcFun): each resource's props behind the SDK's unknown-checking proxy, its dependencies and
 // property dependencies resolved to the other resources of the stack by URN, config as Configure would set it.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import * as policySdk from "@pulumi/policy";
-
-const { unknownCheckingProxy } = policySdk as unknown as {
-  unknownCheckingProxy<T extends object>(props: T): T;
-};
+import { defaultOptions, typedView, urnOf } from "./harness";
 
 export interface StackResource {
   type: string;
@@ -22,33 +18,17 @@ export interface StackViolation {
   resource?: string;
 }
 
-export function urnOf(type: string, name: string): string {
-  return `urn:pulumi:test::order-processing-workflow::${type}::${name}`;
-}
-
 export function policyResources(stack: readonly StackResource[]): PolicyResource[] {
   const byName = new Map<string, PolicyResource>();
   const resources = stack.map(({ type, name, props }) => {
-    const proxied = unknownCheckingProxy(props);
-    const isType = (resourceClass: unknown) =>
-      (resourceClass as { __pulumiType?: string }).__pulumiType === type;
     const resource: PolicyResource = {
       type,
       name,
-      props: proxied,
+      ...typedView(type, props),
       urn: urnOf(type, name),
-      opts: {
-        protect: false,
-        ignoreChanges: [],
-        aliases: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: [],
-      },
+      opts: defaultOptions,
       dependencies: [],
       propertyDependencies: {},
-      isType,
-      asType: ((resourceClass: unknown) =>
-        isType(resourceClass) ? proxied : undefined) as PolicyResource["asType"],
     };
     byName.set(name, resource);
     return resource;
