@@ -27,9 +27,18 @@ export function safetyNetSummary(outcome: SafetyNetOutcome, colors: Colors): str
     outcome.outcome === "delivered"
       ? green(`delivered after ${outcome.attempts.length} attempt(s) (${attempts})`)
       : red(`dead-lettered after ${outcome.attempts.length} attempt(s) (${attempts})`);
+  // The events service's one-outcome rule: the execution announced OrderCreated before it stopped.
+  const refused = outcome.outcome === "dead-lettered" && outcome.attempts.at(-1)?.status === 409;
   return [
     "",
     `${bold("Safety net:")} the rule matches ${seen}; ${outcome.request.method} ${outcome.request.path} ${verdict}`,
+    ...(refused
+      ? [
+          green(
+            `  Refused with 409: the execution already has its outcome, so it tells one story. On-call deletes the dead letter; nothing is announced.`,
+          ),
+        ]
+      : []),
     dim(`  Idempotency-Key: ${outcome.request.headers["Idempotency-Key"] ?? "(none)"}`),
     dim(`  ${JSON.stringify(outcome.request.body)}`),
   ].join("\n");

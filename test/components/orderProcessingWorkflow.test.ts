@@ -396,6 +396,13 @@ describe("the OrderProcessingWorkflow component", () => {
       );
     });
 
+    it("has on-call replay a dead letter through the events service, which refuses a second outcome", async () => {
+      const { registrations } = await createDefault();
+      const { alarmDescription } = alarm(registrations, "safety-net-dead-letters");
+      assert.match(alarmDescription, /POST the safety net's OrderFailed to \/events\/receive/);
+      assert.match(alarmDescription, /a 409 means the execution already has its outcome/);
+    });
+
     it("fires when EventBridge gives up on a safety-net delivery", async () => {
       const { registrations, registered } = await createDefault();
       const inputs = alarm(registrations, "safety-net-failed-invocations");
