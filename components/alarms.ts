@@ -32,7 +32,7 @@ export const alarmSpecs: readonly AlarmSpec[] = [
     statistic: "Sum",
     subject: "stateMachine",
     description:
-      "An order execution failed. Its error says what was announced: see docs/outcomes.md (Order.OrderCreatedUnconfirmed needs a check of the events service).",
+      "An order execution failed. While this alarm stays in ALARM, new failures do not notify again: list the FAILED executions since it fired and read each error (docs/outcomes.md). Order.OrderCreatedUnconfirmed: if the events service has no outcome for the execution, re-send its OrderCreated with the same Idempotency-Key.",
   },
   {
     suffix: "executions-timed-out",

@@ -17,6 +17,9 @@ export function safetyNetSummary(outcome: SafetyNetOutcome, colors: Colors): str
       red(
         `  OrderCreated may have been delivered: on-call asks the events service about ${outcome.event.detail.executionArn} (the executions-failed alarm fires).`,
       ),
+      red(
+        `  If it has no outcome, on-call re-sends that OrderCreated with Idempotency-Key ${outcome.event.detail.executionArn}/OrderCreated.`,
+      ),
     ].join("\n");
   }
   if (!outcome.matched) {

@@ -396,6 +396,13 @@ describe("the OrderProcessingWorkflow component", () => {
       );
     });
 
+    it("has on-call read every failed execution, since a firing alarm does not notify again", async () => {
+      const { registrations } = await createDefault();
+      const { alarmDescription } = alarm(registrations, "executions-failed");
+      assert.match(alarmDescription, /list the FAILED executions since it fired/);
+      assert.match(alarmDescription, /Order\.OrderCreatedUnconfirmed: .*re-send its OrderCreated/);
+    });
+
     it("has on-call replay a dead letter through the events service, which refuses a second outcome", async () => {
       const { registrations } = await createDefault();
       const { alarmDescription } = alarm(registrations, "safety-net-dead-letters");

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { outcomeErrors } from "../../components/outcomes";
 import { colorsFor } from "../../local/colors";
 import type { SafetyNetOutcome } from "../../local/safetyNet";
 import { safetyNetSummary } from "../../local/safetyNetSummary";
@@ -31,5 +32,17 @@ describe("the safety net's summary after npm start", () => {
   it("says nothing of an outcome for a dead letter the events service never took", () => {
     const summary = safetyNetSummary(delivery([503, 503], "dead-lettered"), plain);
     assert.doesNotMatch(summary, /already has its outcome/);
+  });
+
+  it("after an unconfirmed OrderCreated, tells on-call the key to re-send it with if the events service has none", () => {
+    const unmatched = {
+      matched: false,
+      sent: true,
+      event: { detail: { executionArn, status: "FAILED", error: outcomeErrors.orderCreatedUnconfirmed } },
+    } as unknown as SafetyNetOutcome;
+    assert.match(
+      safetyNetSummary(unmatched, plain),
+      new RegExp(`re-sends that OrderCreated with Idempotency-Key ${executionArn}/OrderCreated`),
+    );
   });
 });
