@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import { checkResponseState, states } from "../../components/definition";
 import { outcomeErrors } from "../../components/outcomes";
 import { routes } from "../../components/routes";
-import type { LocalRun } from "../../local/localRun";
+import { Faults } from "../../local/api/faults";
+import { LocalRun, runLocally } from "../../local/localRun";
+import { dev, oneItemOrder, testRetryScale } from "./harness";
 import { faultKinds, matrixCases, matrixRuns, stopCaseName, stopStates } from "./matrix";
 
 const cases = matrixCases();
@@ -99,4 +101,27 @@ describe("every outcome, under every fault (the outcome matrix)", () => {
       });
     });
   }
+});
+
+describe("an OrderFailed delivered but never confirmed", () => {
+  it("is announced once: the safety net's, under the same key, is refused", async () => {
+    const faults = new Faults()
+      .fail(routes.getTaxes.operation, { status: 400, count: 1 })
+      // Every answer to the OrderFailed POST is lost, though the events service took the first one.
+      .fail(routes.receiveEvent.operation, { status: 504, count: 4, responseLost: true });
+    const run = await runLocally({
+      definition: dev.definition,
+      definitionSettings: dev.definitionSettings,
+      input: oneItemOrder,
+      faults,
+      retryScale: testRetryScale,
+      safetyNetMaxAttempts: 2,
+    });
+    assert.equal(run.result.error, outcomeErrors.failureUnannounced);
+    assert.deepEqual(
+      run.api.events.map((event) => [event.eventType, event.detail.announcedBy]),
+      [["OrderFailed", undefined]],
+    );
+    assert.deepEqual(run.result.safetyNet.attempts, [409]);
+  });
 });
