@@ -32,7 +32,7 @@ export const alarmSpecs: readonly AlarmSpec[] = [
     statistic: "Sum",
     subject: "stateMachine",
     description:
-      "An order execution failed. Its error says what was announced: see docs/outcomes.md (Order.OrderCreatedUnconfirmed needs a check of the events service).",
+      "An order execution failed. While this alarm stays in ALARM, new failures do not notify again: list the FAILED executions since it fired and read each error (docs/outcomes.md). Order.OrderCreatedUnconfirmed: if the events service has no outcome for the execution, re-send its OrderCreated with the same Idempotency-Key.",
   },
   {
     suffix: "executions-timed-out",
@@ -57,8 +57,11 @@ export const alarmSpecs: readonly AlarmSpec[] = [
     metricName: "ApproximateNumberOfMessagesVisible",
     statistic: "Maximum",
     subject: "deadLetterQueue",
+    // A refused OrderFailed is dead-lettered too (EventBridge does not retry a 4xx other than 429):
+    // the message may be an execution that already has its outcome, so it is replayed through the
+    // events service, which refuses a second outcome, never announced another way.
     description:
-      "The safety net could not deliver an OrderFailed: the message in the dead-letter queue names the execution to announce by hand.",
+      "The safety net could not deliver an OrderFailed. For the execution the message names, POST the safety net's OrderFailed to /events/receive (Idempotency-Key: its executionArn), then delete the message: a 409 means the execution already has its outcome, so nothing more is announced.",
   },
   {
     suffix: "safety-net-failed-invocations",
@@ -67,6 +70,6 @@ export const alarmSpecs: readonly AlarmSpec[] = [
     statistic: "Sum",
     subject: "safetyNetRule",
     description:
-      "EventBridge gave up on an OrderFailed of the safety net (or the events service refused it): check the dead-letter queue and the events service.",
+      "EventBridge gave up on an OrderFailed of the safety net, or the events service refused it (409: the execution already has its outcome): see the safety-net-dead-letters alarm.",
   },
 ];

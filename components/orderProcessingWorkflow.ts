@@ -196,6 +196,22 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
       );
     }
 
+    const { apiRegion: otherRegion } = settings;
+    if (otherRegion !== undefined) {
+      // EventBridge sends to another region only through an event bus, so a rule here cannot invoke an API
+      // Gateway there (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html).
+      region.apply((stackRegion) => {
+        if (stackRegion !== otherRegion) {
+          pulumi.log.warn(
+            `apiRegion ${otherRegion} is not the stack's region ${stackRegion}: EventBridge reaches another region ` +
+              "only through an event bus, so the safety net's API Gateway target is expected to fail; " +
+              "deploy the stack in the API's region.",
+            this,
+          );
+        }
+      });
+    }
+
     const safetyNet = createSafetyNet(
       name,
       { stateMachineArn: stateMachine.arn, account, apiScope, tags: args.tags },

@@ -17,6 +17,9 @@ export function safetyNetSummary(outcome: SafetyNetOutcome, colors: Colors): str
       red(
         `  OrderCreated may have been delivered: on-call asks the events service about ${outcome.event.detail.executionArn} (the executions-failed alarm fires).`,
       ),
+      red(
+        `  If it has no outcome, on-call re-sends that OrderCreated with Idempotency-Key ${outcome.event.detail.executionArn}/OrderCreated.`,
+      ),
     ].join("\n");
   }
   if (!outcome.matched) {
@@ -27,9 +30,18 @@ export function safetyNetSummary(outcome: SafetyNetOutcome, colors: Colors): str
     outcome.outcome === "delivered"
       ? green(`delivered after ${outcome.attempts.length} attempt(s) (${attempts})`)
       : red(`dead-lettered after ${outcome.attempts.length} attempt(s) (${attempts})`);
+  // The events service's one-outcome rule: the execution announced OrderCreated before it stopped.
+  const refused = outcome.outcome === "dead-lettered" && outcome.attempts.at(-1)?.status === 409;
   return [
     "",
     `${bold("Safety net:")} the rule matches ${seen}; ${outcome.request.method} ${outcome.request.path} ${verdict}`,
+    ...(refused
+      ? [
+          green(
+            `  Refused with 409: the execution already has its outcome, so it tells one story. On-call deletes the dead letter; nothing is announced.`,
+          ),
+        ]
+      : []),
     dim(`  Idempotency-Key: ${outcome.request.headers["Idempotency-Key"] ?? "(none)"}`),
     dim(`  ${JSON.stringify(outcome.request.body)}`),
   ].join("\n");

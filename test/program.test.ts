@@ -2,6 +2,11 @@ import assert from "node:assert/strict";
 import { valueOf } from "./support/mocks";
 import { stackFileConfig } from "../local/stackDefinition";
 import { ProgramFailed, ProgramRun, runProgram } from "./support/program";
+import { iamExecuteApiInvokeNotWildcarded } from "../policy/policies/iam-execute-api-invoke-not-wildcarded";
+import { stepfunctionsRoleMatchesApiCalls } from "../policy/policies/stepfunctions-role-matches-api-calls";
+import { validate } from "./policy/harness";
+import { programStack } from "./policy/program-stack";
+import { validateStack } from "./policy/stack-harness";
 
 /** Each stack's run, shared by the tests that only read what it registered and exported. */
 const runs = new Map<string, Promise<ProgramRun>>();
@@ -116,5 +121,42 @@ describe("the Pulumi program", () => {
         /order-processing-workflow:logRetentionDays must be one of 1, 3, 5, .*; got 10/.test(error.message) &&
         error.registrations.length === 0,
     );
+  });
+
+  describe("the policy pack on the safety net's grant", () => {
+    const safetyNetInvoke = "orders-dev-safety-net-invoke";
+    const withResource = (policy: string, rewrite: (arn: string) => string) => {
+      const document = JSON.parse(policy);
+      for (const statement of document.Statement)
+        statement.Resource = [statement.Resource].flat().map(rewrite);
+      return JSON.stringify(document);
+    };
+
+    it("refuses the safety net's execute-api:Invoke once its stage is a wildcard", async () => {
+      const { registrations } = await devRun();
+      const rolePolicy = registrations.find((r) => r.name === safetyNetInvoke)!;
+      const policy = withResource(rolePolicy.inputs.policy, (arn) => arn.replace("/dev/POST/", "/*/POST/"));
+
+      const { violations } = await validate(iamExecuteApiInvokeNotWildcarded, {
+        type: rolePolicy.type,
+        props: { ...rolePolicy.inputs, policy },
+      });
+
+      assert.equal(violations.length, 1);
+    });
+
+    it("does not count the safety net's grant as the state machine's: a role that loses POST /events/receive is named", async () => {
+      const resources = await programStack("dev");
+      const executionPolicy = resources.find((r) => r.name === "orders-dev-execution")!;
+      const document = JSON.parse(executionPolicy.props.policy as string);
+      const invoke = document.Statement.find((s: { Sid: string }) => s.Sid === "InvokeOrderApiRoutes");
+      invoke.Resource = invoke.Resource.filter((arn: string) => !arn.endsWith("/POST/events/receive"));
+      executionPolicy.props = { ...executionPolicy.props, policy: JSON.stringify(document) };
+
+      const violations = await validateStack(stepfunctionsRoleMatchesApiCalls, resources);
+
+      assert.equal(violations.length, 1);
+      assert.match(violations[0].message, /must allow execute-api:Invoke on \S+\/POST\/events\/receive/);
+    });
   });
 });

@@ -56,6 +56,22 @@ const createDefault = () => (withDevArgs ??= create());
 
 const json = (value: string) => JSON.parse(value);
 
+/** The warnings `pulumi.log.warn` was given while `run` ran. */
+async function warningsOf(run: () => Promise<unknown>): Promise<string[]> {
+  const warnings: string[] = [];
+  const original = pulumi.log.warn;
+  pulumi.log.warn = (message: string) => {
+    warnings.push(message);
+    return Promise.resolve();
+  };
+  try {
+    await run();
+  } finally {
+    pulumi.log.warn = original;
+  }
+  return warnings;
+}
+
 describe("the OrderProcessingWorkflow component", () => {
   it("creates the workflow, its safety net and its alarms, each a child named after it", async () => {
     const { workflow, children } = await createDefault();
@@ -181,7 +197,10 @@ describe("the OrderProcessingWorkflow component", () => {
   });
 
   it("calls an API in another region when apiRegion says so", async () => {
-    const { registered } = await create({ ...devArgs, apiRegion: "eu-west-1" });
+    let created!: Awaited<ReturnType<typeof create>>;
+    // The warning that the safety net cannot follow is the next test's.
+    await warningsOf(async () => (created = await create({ ...devArgs, apiRegion: "eu-west-1" })));
+    const { registered } = created;
     const definition = json(registered("aws:sfn/stateMachine:StateMachine").inputs.definition);
     const policy = json(registered("aws:iam/rolePolicy:RolePolicy", "orders-dev-execution").inputs.policy);
     assert.equal(
@@ -190,6 +209,19 @@ describe("the OrderProcessingWorkflow component", () => {
     );
     assert.match(policy.Statement[0].Resource[0], /^arn:aws:execute-api:eu-west-1:/);
   });
+
+  for (const [apiRegion, warned] of [
+    ["eu-west-1", true],
+    [region, false],
+  ] as const) {
+    it(`${warned ? "warns" : "does not warn"} that the safety net cannot reach an API in ${apiRegion} from ${region}`, async () => {
+      const warnings = await warningsOf(() => create({ ...devArgs, apiRegion }));
+      assert.equal(
+        warnings.some((warning) => /the safety net's API Gateway target is expected to fail/.test(warning)),
+        warned,
+      );
+    });
+  }
 
   it("is a Standard workflow without tracing unless asked otherwise", async () => {
     const { registered } = await createDefault();
@@ -340,17 +372,7 @@ describe("the OrderProcessingWorkflow component", () => {
     });
 
     it("warns that an Express workflow sends no status events, so the safety net cannot fire", async () => {
-      const warnings: string[] = [];
-      const original = pulumi.log.warn;
-      pulumi.log.warn = (message: string) => {
-        warnings.push(message);
-        return Promise.resolve();
-      };
-      try {
-        await create({ ...devArgs, workflowType: "EXPRESS" });
-      } finally {
-        pulumi.log.warn = original;
-      }
+      const warnings = await warningsOf(() => create({ ...devArgs, workflowType: "EXPRESS" }));
       assert.ok(warnings.some((warning) => /Express executions send no status change events/.test(warning)));
     });
   });
@@ -394,6 +416,20 @@ describe("the OrderProcessingWorkflow component", () => {
           { QueueName: registered("aws:sqs/queue:Queue").state.name },
         ],
       );
+    });
+
+    it("has on-call read every failed execution, since a firing alarm does not notify again", async () => {
+      const { registrations } = await createDefault();
+      const { alarmDescription } = alarm(registrations, "executions-failed");
+      assert.match(alarmDescription, /list the FAILED executions since it fired/);
+      assert.match(alarmDescription, /Order\.OrderCreatedUnconfirmed: .*re-send its OrderCreated/);
+    });
+
+    it("has on-call replay a dead letter through the events service, which refuses a second outcome", async () => {
+      const { registrations } = await createDefault();
+      const { alarmDescription } = alarm(registrations, "safety-net-dead-letters");
+      assert.match(alarmDescription, /POST the safety net's OrderFailed to \/events\/receive/);
+      assert.match(alarmDescription, /a 409 means the execution already has its outcome/);
     });
 
     it("fires when EventBridge gives up on a safety-net delivery", async () => {

@@ -50,6 +50,17 @@ describe("the local events service", () => {
     );
   });
 
+  it("refuses a safety-net OrderFailed whose key another execution already used (a header not read from the event)", async () => {
+    const literalKey = "$.detail.executionArn";
+    const other = {
+      ...failedBySafetyNet,
+      detail: { ...failedBySafetyNet.detail, executionArn: `${executionArn}-2` },
+    };
+    assert.equal((await post(literalKey, failedBySafetyNet)).status, 202);
+    assert.equal((await post(literalKey, other)).status, 409);
+    assert.equal(api.events.length, 1);
+  });
+
   it("answers a replayed outcome with its first answer, not a refusal", async () => {
     const first = await post(executionArn, failedBySafetyNet);
     const replay = await post(executionArn, failedBySafetyNet);

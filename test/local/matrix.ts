@@ -1,9 +1,9 @@
 /**
  * The outcome matrix's runs: every route of the route table under every kind of fault, and
- * operator stops at three points, each run once, end to end, and shared by the test files that
+ * operator stops at five points, each run once, end to end, and shared by the test files that
  * read them (outcomes.test.ts checks the invariants, faults.test.ts the retries and catches).
  */
-import { states } from "../../components/definition";
+import { checkResponseState, states } from "../../components/definition";
 import { routes } from "../../components/routes";
 import { Faults, FaultSpec } from "../../local/api/faults";
 import { LocalRun, runLocally } from "../../local/localRun";
@@ -27,7 +27,19 @@ export const faultKinds = [
 
 export type FaultLabel = (typeof faultKinds)[number]["label"];
 
-export const stopStates = [states.forEachProduct, routes.getTaxes.operation, routes.updateOrder.operation];
+/**
+ * Where an operator stops the execution: before any event (the Map, Tax.GetTaxes, Order.UpdateOrder),
+ * as OrderCreated is about to be sent (its Task entered: the stop comes before the call), and once it
+ * was accepted (the Choice after it), when only the events service can keep the safety net's
+ * OrderFailed from telling a second story.
+ */
+export const stopStates = [
+  states.forEachProduct,
+  routes.getTaxes.operation,
+  routes.updateOrder.operation,
+  states.orderCreatedEvent,
+  checkResponseState(states.orderCreatedEvent),
+];
 
 export const faultCaseName = (operation: string, label: FaultLabel): string => `${operation} ${label}`;
 export const stopCaseName = (state: string): string => `aborted at ${state}`;

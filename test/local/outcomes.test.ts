@@ -1,24 +1,28 @@
 /**
  * The outcome matrix: every route of the route table under every kind of fault, and operator
- * stops at three points, each run end to end (execution, then the safety net), each checked
+ * stops at five points, each run end to end (execution, then the safety net), each checked
  * against the invariants of issue 8. The cases come from the route table, not from a list here.
  */
 import assert from "node:assert/strict";
-import { states } from "../../components/definition";
+import { checkResponseState, states } from "../../components/definition";
 import { outcomeErrors } from "../../components/outcomes";
 import { routes } from "../../components/routes";
-import type { LocalRun } from "../../local/localRun";
-import { faultKinds, matrixCases, matrixRuns } from "./matrix";
+import { Faults } from "../../local/api/faults";
+import { LocalRun, runLocally } from "../../local/localRun";
+import { dev, oneItemOrder, testRetryScale } from "./harness";
+import { faultKinds, matrixCases, matrixRuns, stopCaseName, stopStates } from "./matrix";
 
 const cases = matrixCases();
 let runs: ReadonlyMap<string, LocalRun>;
 
 const announced = (run: LocalRun, eventType: string) =>
   run.api.events.filter((event) => event.eventType === eventType);
-const enteredOrderCreated = (run: LocalRun) =>
-  run.execution.events.some(
-    (event) => event.type === "StateEntered" && event.state.name === states.orderCreatedEvent,
-  );
+/** The OrderCreated announcement reached the events service: from then on it may have been delivered. */
+const sentOrderCreated = (run: LocalRun) =>
+  run.api
+    .calls(routes.receiveEvent.operation)
+    .some((call) => (call.body as { eventType?: unknown } | undefined)?.eventType === "OrderCreated");
+const stopped = (run: LocalRun) => ["ABORTED", "TIMED_OUT"].includes(run.execution.status);
 
 describe("every outcome, under every fault (the outcome matrix)", () => {
   before(async function () {
@@ -26,8 +30,29 @@ describe("every outcome, under every fault (the outcome matrix)", () => {
     runs = await matrixRuns();
   });
 
-  it("is generated from the route table: every route under every fault kind, plus three stops", () => {
-    assert.equal(cases.length, Object.keys(routes).length * faultKinds.length + 3);
+  it("is generated from the route table: every route under every fault kind, plus the stops", () => {
+    assert.equal(cases.length, Object.keys(routes).length * faultKinds.length + stopStates.length);
+  });
+
+  it("stops an execution whose OrderCreated was accepted: ABORTED, and the safety net's OrderFailed is refused", () => {
+    const run = runs.get(stopCaseName(checkResponseState(states.orderCreatedEvent)))!;
+    assert.equal(run.execution.status, "ABORTED");
+    assert.deepEqual(
+      run.api.events.map((event) => event.eventType),
+      ["OrderCreated"],
+    );
+    assert.equal(run.safetyNet.matched, true);
+    assert.deepEqual(run.result.safetyNet.attempts, [409]);
+  });
+
+  it("stops an execution as OrderCreated is about to be sent: the safety net announces the one OrderFailed", () => {
+    const run = runs.get(stopCaseName(states.orderCreatedEvent))!;
+    assert.equal(run.execution.status, "ABORTED");
+    assert.equal(sentOrderCreated(run), false);
+    assert.deepEqual(
+      run.api.events.map((event) => [event.eventType, event.detail.announcedBy]),
+      [["OrderFailed", "safety-net"]],
+    );
   });
 
   for (const testCase of cases) {
@@ -48,8 +73,8 @@ describe("every outcome, under every fault (the outcome matrix)", () => {
         );
       });
 
-      it("announces exactly one OrderFailed when it ends unsuccessfully before announcing OrderCreated", () => {
-        if (run().execution.status === "SUCCEEDED" || enteredOrderCreated(run())) return;
+      it("announces exactly one OrderFailed when it ends unsuccessfully before sending OrderCreated", () => {
+        if (run().execution.status === "SUCCEEDED" || sentOrderCreated(run())) return;
         assert.equal(
           announced(run(), "OrderFailed").length,
           1,
@@ -58,10 +83,15 @@ describe("every outcome, under every fault (the outcome matrix)", () => {
       });
 
       it("after a failed OrderCreated announcement, ends with the distinct error and no OrderFailed", () => {
-        if (run().execution.status === "SUCCEEDED" || !enteredOrderCreated(run())) return;
+        if (run().execution.status !== "FAILED" || !sentOrderCreated(run())) return;
         assert.equal(announced(run(), "OrderFailed").length, 0);
         assert.equal(run().result.error, outcomeErrors.orderCreatedUnconfirmed);
         assert.equal(run().safetyNet.matched, false);
+      });
+
+      it("once OrderCreated was sent, a stop or timeout announces no OrderFailed", () => {
+        if (!stopped(run()) || !sentOrderCreated(run())) return;
+        assert.equal(announced(run(), "OrderFailed").length, 0, JSON.stringify(run().result.safetyNet));
       });
 
       it("creates at most one cart and accepts no event twice", () => {
@@ -71,4 +101,27 @@ describe("every outcome, under every fault (the outcome matrix)", () => {
       });
     });
   }
+});
+
+describe("an OrderFailed delivered but never confirmed", () => {
+  it("is announced once: the safety net's, under the same key, is refused", async () => {
+    const faults = new Faults()
+      .fail(routes.getTaxes.operation, { status: 400, count: 1 })
+      // Every answer to the OrderFailed POST is lost, though the events service took the first one.
+      .fail(routes.receiveEvent.operation, { status: 504, count: 4, responseLost: true });
+    const run = await runLocally({
+      definition: dev.definition,
+      definitionSettings: dev.definitionSettings,
+      input: oneItemOrder,
+      faults,
+      retryScale: testRetryScale,
+      safetyNetMaxAttempts: 2,
+    });
+    assert.equal(run.result.error, outcomeErrors.failureUnannounced);
+    assert.deepEqual(
+      run.api.events.map((event) => [event.eventType, event.detail.announcedBy]),
+      [["OrderFailed", undefined]],
+    );
+    assert.deepEqual(run.result.safetyNet.attempts, [409]);
+  });
 });
