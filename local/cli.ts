@@ -2,7 +2,8 @@
  * `npm start`: runs the definition a stack deploys, in the local Step Functions engine, against the
  * local order API, and prints every state as it runs. `npm start -- --help` for the options.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
+import { statesOf } from "../components/asl";
 import { routes } from "../components/routes";
 import { Faults } from "./api/faults";
 import { parseCliArgs, usage, UsageError } from "./cliArgs";
@@ -14,6 +15,7 @@ import { routeOperationFor } from "./faultTargets";
 import { latencyWarnings } from "./latencyWarnings";
 import { checkAbortAt, runLocally } from "./localRun";
 import { safetyNetSummary } from "./safetyNetSummary";
+import { stateSizeLimitBytes } from "./stateSize";
 import { summary, TracePrinter } from "./trace";
 
 /** 1 is only ever a failed execution, so a script can tell it from a mistake in the command. */
@@ -35,6 +37,37 @@ export function quietWhenClosed(stream: NodeJS.WritableStream & { readonly isTTY
   return { isTTY: stream.isTTY, write: (text) => closed || stream.write(text) };
 }
 
+/**
+ * The execution input, read as StartExecution would take it: at most 256 KiB of UTF-8 JSON. Read
+ * with a bound, so a huge file or a device such as /dev/zero is refused instead of filling memory.
+ */
+export function readInput(file: string): unknown {
+  const buffer = Buffer.alloc(stateSizeLimitBytes + 1);
+  let length = 0;
+  try {
+    const fd = openSync(file, "r");
+    try {
+      for (let read = -1; read !== 0 && length < buffer.length; length += read) {
+        read = readSync(fd, buffer, length, buffer.length - length, null);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw new UsageError(`--input ${file}: cannot read it: ${(error as Error).message}`);
+  }
+  if (length > stateSizeLimitBytes) {
+    throw new UsageError(
+      `--input ${file}: more than ${stateSizeLimitBytes} bytes, the most Step Functions takes as an execution's input (256 KiB)`,
+    );
+  }
+  try {
+    return JSON.parse(buffer.toString("utf8", 0, length));
+  } catch (error) {
+    throw new UsageError(`--input ${file}: not JSON: ${(error as Error).message}`);
+  }
+}
+
 async function runCli(args: readonly string[], stdout: Output, stderr: Output): Promise<number> {
   const options = parseCliArgs(args);
   if (options.help) {
@@ -42,31 +75,37 @@ async function runCli(args: readonly string[], stdout: Output, stderr: Output): 
     return exitCodes.succeeded;
   }
   const { definition, definitionSettings } = loadStackForCli(options.stack);
-  let input: unknown;
-  try {
-    input = JSON.parse(readFileSync(options.inputFile, "utf8"));
-  } catch (error) {
-    throw new UsageError(`Cannot read the input ${options.inputFile}: ${(error as Error).message}`);
-  }
+  const input = readInput(options.inputFile);
   const targets = [
     ...new Set([
       ...Object.values(routes).map((route) => route.operation),
       ...apiGatewayTasks(definition).map(({ name }) => name),
     ]),
   ];
-  const operation = (target: string): string => {
+  const operation = (target: string, option: string): string => {
     try {
       return routeOperationFor(target, definition);
     } catch (error) {
-      throw new UsageError(`${(error as Error).message}${suggestion(target, targets)}`);
+      throw new UsageError(`${option}: ${(error as Error).message}${suggestion(target, targets)}`);
     }
   };
   const faults = new Faults();
-  for (const { target, spec } of options.faults) faults.fail(operation(target), spec);
+  for (const { target, spec } of options.faults) {
+    faults.fail(operation(target, "responseLost" in spec && spec.responseLost ? "--lose" : "--fail"), spec);
+  }
   const latencies = options.latencies.map(({ target, ms }) => ({
-    operation: target === undefined ? undefined : operation(target),
+    operation: target === undefined ? undefined : operation(target, "--latency"),
     ms,
   }));
+  for (const { operation: delayed } of latencies) {
+    const same = latencies.filter((other) => other.operation === delayed);
+    // One delay per route: a second would silently replace the first.
+    if (same.length > 1) {
+      throw new UsageError(
+        `--latency: ${delayed ?? "every route"} is given ${same.length} latencies (${same.map(({ ms }) => `${ms} ms`).join(", ")}); give one`,
+      );
+    }
+  }
   for (const { operation: delayed, ms } of latencies) faults.delay(ms, delayed);
   for (const warning of latencyWarnings(latencies, definition, options.timeoutScale)) {
     stderr.write(`${warning}\n`);
@@ -74,7 +113,8 @@ async function runCli(args: readonly string[], stdout: Output, stderr: Output): 
   try {
     checkAbortAt(definition, options.abortAt);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const stateNames = statesOf(definition).map(({ name }) => name);
+    throw new UsageError(`${(error as Error).message}${suggestion(options.abortAt ?? "", stateNames)}`);
   }
 
   const colors = colorsFor(stdout);

@@ -467,7 +467,7 @@ describe("npm start", () => {
   it("exits 2 and points to --help on a usage error", async () => {
     const { status, stderr } = await startInProcess("--fail", "Nope=500x1");
     assert.equal(status, 2);
-    assert.match(stderr, /Unknown route or state "Nope"[\s\S]*npm start -- --help/);
+    assert.match(stderr, /^--fail: Unknown route or state "Nope"[\s\S]*npm start -- --help/);
   });
 
   it("suggests the route meant by a mistyped fault target", async () => {
