@@ -23,7 +23,12 @@ function stackOf(args: readonly string[]): string | undefined {
       options: { help: { type: "boolean", short: "h", default: false } },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // Node's own wording advises `-- "--stack"`, which would look for a stack named --stack.
+    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown === undefined) throw new UsageError((error as Error).message);
+    throw new UsageError(
+      `Unknown option ${unknown}: the one option is --help; the stack is named alone, as in npm run definition -- prod`,
+    );
   }
   if (parsed.values.help) return undefined;
   if (parsed.positionals.length > 1) {

@@ -288,6 +288,45 @@ describe("npm start", () => {
       assert.throws(() => loadStackForCli("../dev", project), UsageError);
     });
 
+    it("is a usage error when its name is empty, naming the stacks there are", () => {
+      assert.throws(
+        () => loadStackForCli("", project),
+        /^UsageError: The stack name is empty\. Stacks: dev\.$/,
+      );
+    });
+
+    it("is a config error naming each setting Pulumi.yaml does not declare, and the one meant", () => {
+      const typo = readFileSync(join(project, "Pulumi.dev.yaml"), "utf8").replace(
+        "mapMaxConcurrency: 5",
+        "mapMaxConcurency: 1",
+      );
+      writeFileSync(join(project, "Pulumi.typo.yaml"), `${typo}  order-processing-workflow:logLvl: ALL\n`);
+      assert.throws(
+        () => loadStackForCli("typo", project),
+        (error: Error) =>
+          error instanceof ConfigError &&
+          error.message ===
+            [
+              "Pulumi.typo.yaml: unknown settings:",
+              '  - order-processing-workflow:mapMaxConcurency is not a setting of Pulumi.yaml. Did you mean "mapMaxConcurrency"?',
+              '  - order-processing-workflow:logLvl is not a setting of Pulumi.yaml. Did you mean "logLevel"?',
+            ].join("\n"),
+      );
+    });
+
+    it("is a config error when its config is not a mapping, rather than a stack of defaults", () => {
+      writeFileSync(join(project, "Pulumi.scalar.yaml"), "config: 5\n");
+      writeFileSync(join(project, "Pulumi.list.yaml"), "- config\n");
+      assert.throws(
+        () => loadStackForCli("scalar", project),
+        /^ConfigError: Pulumi\.scalar\.yaml: config must be a mapping of keys to values; got 5$/,
+      );
+      assert.throws(
+        () => loadStackForCli("list", project),
+        /^ConfigError: Pulumi\.list\.yaml must be a mapping with a config: section$/,
+      );
+    });
+
     it("is a config error naming the file when its YAML does not parse", () => {
       writeFileSync(join(project, "Pulumi.broken.yaml"), "config:\n  a: [\n");
       assert.throws(
