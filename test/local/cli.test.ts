@@ -245,6 +245,20 @@ describe("npm start", () => {
       assert.deepEqual(latencyWarnings([{ operation: getTaxes, ms: 29_999 }], dev.definition, 1), []);
       assert.equal(latencyWarnings([{ operation: undefined, ms: 60_000 }], dev.definition, 1).length, 1);
     });
+
+    it("leave out of the warning for every route the routes that have a latency of their own", () => {
+      const [warning] = latencyWarnings(
+        [
+          { operation: undefined, ms: 400 },
+          { operation: routes.getTaxes.operation, ms: 10 },
+        ],
+        dev.definition,
+        1 / 100,
+      );
+      assert.match(warning, /^Warning: a latency of 400 ms on every route /);
+      assert.doesNotMatch(warning, /Tax\.GetTaxes/);
+      assert.match(warning, /Order\.UpdateOrder/);
+    });
   });
 
   describe("its help", () => {
