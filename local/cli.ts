@@ -38,6 +38,30 @@ export function quietWhenClosed(stream: NodeJS.WritableStream & { readonly isTTY
 }
 
 /**
+ * How deep an input may nest, objects and arrays counted. Not an AWS limit (none is documented):
+ * the local engine copies the input recursively before its first state, and on a stack overflow
+ * there (a few thousand levels) it neither fails the execution nor ends it. An order nests 4 deep.
+ */
+export const maxInputDepth = 128;
+
+/** The deepest nesting of objects and arrays in JSON text, counted without recursion. */
+function nestingDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let at = 0; at < json.length; at++) {
+    const char = json[at];
+    if (inString) {
+      if (char === "\\") at++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === "{" || char === "[") deepest = Math.max(deepest, ++depth);
+    else if (char === "}" || char === "]") depth--;
+  }
+  return deepest;
+}
+
+/**
  * The execution input, read as StartExecution would take it: at most 256 KiB of UTF-8 JSON. Read
  * with a bound, so a huge file or a device such as /dev/zero is refused instead of filling memory.
  */
@@ -61,11 +85,20 @@ export function readInput(file: string): unknown {
       `--input ${file}: more than ${stateSizeLimitBytes} bytes, the most Step Functions takes as an execution's input (256 KiB)`,
     );
   }
+  const text = buffer.toString("utf8", 0, length);
+  let input: unknown;
   try {
-    return JSON.parse(buffer.toString("utf8", 0, length));
+    input = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`--input ${file}: not JSON: ${(error as Error).message}`);
   }
+  const depth = nestingDepth(text);
+  if (depth > maxInputDepth) {
+    throw new UsageError(
+      `--input ${file}: nests ${depth} levels deep; the local engine takes at most ${maxInputDepth}`,
+    );
+  }
+  return input;
 }
 
 async function runCli(args: readonly string[], stdout: Output, stderr: Output): Promise<number> {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main, readInput } from "../../local/cli";
+import { main, maxInputDepth, readInput } from "../../local/cli";
 import { parseCliArgs, UsageError } from "../../local/cliArgs";
 import { stateSizeLimitBytes } from "../../local/stateSize";
 
@@ -136,12 +136,28 @@ describe("npm start, given what a newcomer or an attacker types", () => {
       assert.throws(() => readInput("/dev/zero"), /^UsageError: --input \/dev\/zero: more than 262144 bytes/);
     });
 
-    it("exits 2 naming the option and the file when it is missing, a directory or not JSON", async () => {
+    it("is taken nested as deep as the local engine copies it, brackets inside strings aside", () => {
+      const deepest = `${"[".repeat(maxInputDepth)}"]]]]"${"]".repeat(maxInputDepth)}`;
+      assert.deepEqual(JSON.stringify(readInput(file("deepest.json", deepest))), deepest);
+    });
+
+    it("is refused nested deeper, where the engine would overflow its stack and never end the run", () => {
+      const path = file("deeper.json", `${"[".repeat(4000)}${"]".repeat(4000)}`);
+      assert.throws(
+        () => readInput(path),
+        new RegExp(
+          `^UsageError: --input ${path}: nests 4000 levels deep; the local engine takes at most 128$`,
+        ),
+      );
+    });
+
+    it("exits 2 naming the option and the file when it is missing, a directory, not JSON or too deep", async () => {
       for (const [path, why] of [
         [join(dir, "missing.json"), "cannot read it: ENOENT"],
         [dir, "cannot read it: EISDIR"],
         [file("bad.json", "{bad"), "not JSON: "],
         [file("empty.json", ""), "not JSON: "],
+        [file("deep.json", `${"[".repeat(130_000)}${"]".repeat(130_000)}`), "nests 130000 levels deep"],
       ]) {
         const { status, stdout, stderr } = await startInProcess("--input", path);
         assert.equal(status, 2, path);
