@@ -123,8 +123,17 @@ async function runCli(args: readonly string[], stdout: Output, stderr: Output): 
     }
   };
   const faults = new Faults();
+  const failingForGood = new Set<string>();
   for (const { target, spec } of options.faults) {
-    faults.fail(operation(target, "responseLost" in spec && spec.responseLost ? "--lose" : "--fail"), spec);
+    const option = "responseLost" in spec && spec.responseLost ? "--lose" : "--fail";
+    const route = operation(target, option);
+    if (failingForGood.has(route)) {
+      throw new UsageError(
+        `${option} ${target}: ${route} already fails every call (a count of *), so a fault after it would never apply`,
+      );
+    }
+    if (spec.count === Infinity) failingForGood.add(route);
+    faults.fail(route, spec);
   }
   const latencies = options.latencies.map(({ target, ms }) => ({
     operation: target === undefined ? undefined : operation(target, "--latency"),

@@ -80,7 +80,8 @@ export const optionTable: readonly OptionSpec[] = [
     value: "<target>=<status>x<n>",
     help: [
       `Answer the next n calls of a route with status (${limits.minFaultStatus}-${limits.maxFaultStatus});`,
-      `n is 1-${limits.maxFaultCount}, or * for every call. Repeatable.`,
+      `n is 1-${limits.maxFaultCount}, or * for every call. Repeatable: the faults`,
+      "of a route (--fail and --lose alike) apply in the order given.",
       "Example: --fail Pricing.GetPrices=503x2",
       "<status> may also be timeout (never answer: the call outlasts",
       "its Task's TimeoutSeconds) or malformed (a 2xx whose body",
@@ -288,10 +289,12 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
     quiet: values.quiet === true,
     inputFile: named("input") ?? "samples/order.json",
     stack: named("stack") ?? "dev",
-    faults: [
-      ...list("fail").map((value) => fault("fail", value, false)),
-      ...list("lose").map((value) => fault("lose", value, true)),
-    ],
+    // In the order given, --fail and --lose interleaved: faults on one route apply one after the other.
+    faults: tokens.flatMap((token) =>
+      token.kind === "option" && (token.name === "fail" || token.name === "lose")
+        ? [fault(token.name, token.value ?? "", token.name === "lose")]
+        : [],
+    ),
     latencies: list("latency").map(latency),
     retryScale: text("retry-scale") === undefined ? defaultRetryScale : fraction(text("retry-scale")!),
     timeoutScale:

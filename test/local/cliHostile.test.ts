@@ -41,6 +41,22 @@ describe("npm start, given what a newcomer or an attacker types", () => {
       assert.throws(() => parseCliArgs(["--timeout-scale", "1/10", "--timeout-scale", "1"]), UsageError);
     });
 
+    it("keep --fail and --lose in the order given, as faults on one route apply in turn", () => {
+      const { faults } = parseCliArgs([
+        "--lose",
+        "Order.CreateOrder=504x1",
+        "--fail",
+        "Order.CreateOrder=500x1",
+      ]);
+      assert.deepEqual(
+        faults.map(({ spec }) => ("status" in spec ? [spec.status, spec.responseLost] : spec.kind)),
+        [
+          [504, true],
+          [500, false],
+        ],
+      );
+    });
+
     it("take a flag given twice as given once", () => {
       assert.equal(parseCliArgs(["--json", "--json", "-q", "--quiet"]).json, true);
     });
@@ -86,6 +102,20 @@ describe("npm start, given what a newcomer or an attacker types", () => {
     assert.match(
       (await startInProcess("--lose", "Nope=504x1")).stderr,
       /^--lose: Unknown route or state "Nope"/,
+    );
+  });
+
+  it("exits 2 for a fault queued after one that fails every call of its route, which would never apply", async () => {
+    const { status, stderr } = await startInProcess(
+      "--fail",
+      "Tax.GetTaxes=500x*",
+      "--lose",
+      "Tax.GetTaxes=504x1",
+    );
+    assert.equal(status, 2);
+    assert.match(
+      stderr,
+      /^--lose Tax\.GetTaxes: Tax\.GetTaxes already fails every call \(a count of \*\), so a fault after it would never apply\n/,
     );
   });
 
