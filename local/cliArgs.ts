@@ -216,7 +216,7 @@ function fraction(text: string, option = "--retry-scale"): number {
 }
 
 /** Node's parser errors, reworded for this command, with a suggestion for a mistyped option. */
-function usageErrorFrom(error: Error & { code?: string }): UsageError {
+function usageErrorFrom(error: Error & { code?: string }, args: readonly string[]): UsageError {
   const names = optionTable.map(({ name }) => `--${name}`);
   const unknown = /^Unknown option '([^']+)'/.exec(error.message)?.[1];
   if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown !== undefined) {
@@ -235,6 +235,11 @@ function usageErrorFrom(error: Error & { code?: string }): UsageError {
   const spec = optionTable.find(({ name }) => name === valueless);
   if (spec?.value !== undefined)
     return new UsageError(`--${spec.name} needs a value: --${spec.name} ${spec.value}`);
+  const flag = /^Option '(?:-\w, )?--([^' ]+)' does not take an argument/.exec(error.message)?.[1];
+  const given = args.find((arg) => arg.startsWith(`--${flag}=`));
+  if (flag !== undefined && given !== undefined) {
+    return new UsageError(`--${flag} takes no value; got "${given}"`);
+  }
   return new UsageError(error.message);
 }
 
@@ -271,7 +276,7 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
   } catch (error) {
     // Only the user's arguments make a usage error; anything else is a bug in the table.
     if (!String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_")) throw error;
-    throw usageErrorFrom(error as Error);
+    throw usageErrorFrom(error as Error, args);
   }
   refuseRepeated(tokens);
   const text = (name: string) => values[name] as string | undefined;

@@ -41,6 +41,13 @@ describe("npm start, given what a newcomer or an attacker types", () => {
       assert.throws(() => parseCliArgs(["--timeout-scale", "1/10", "--timeout-scale", "1"]), UsageError);
     });
 
+    it("refuse a value given to a flag, naming it", () => {
+      assert.throws(
+        () => parseCliArgs(["--json=false"]),
+        /^UsageError: --json takes no value; got "--json=false"$/,
+      );
+    });
+
     it("keep --fail and --lose in the order given, as faults on one route apply in turn", () => {
       const { faults } = parseCliArgs([
         "--lose",
