@@ -3,10 +3,11 @@
  * local order API, and prints every state as it runs. `npm start -- --help` for the options.
  */
 import { closeSync, openSync, readSync } from "node:fs";
+import { resolve } from "node:path";
 import { statesOf } from "../components/asl";
 import { routes } from "../components/routes";
 import { Faults } from "./api/faults";
-import { parseCliArgs, usage, UsageError } from "./cliArgs";
+import { defaultInputFile, parseCliArgs, usage, UsageError } from "./cliArgs";
 import { ConfigError, loadStackForCli } from "./cliStack";
 import { colorsFor } from "./colors";
 import { apiGatewayTasks } from "./definitionStates";
@@ -65,11 +66,11 @@ function nestingDepth(json: string): number {
  * The execution input, read as StartExecution would take it: at most 256 KiB of UTF-8 JSON. Read
  * with a bound, so a huge file or a device such as /dev/zero is refused instead of filling memory.
  */
-export function readInput(file: string): unknown {
+export function readInput(file: string, directory = "."): unknown {
   const buffer = Buffer.alloc(stateSizeLimitBytes + 1);
   let length = 0;
   try {
-    const fd = openSync(file, "r");
+    const fd = openSync(resolve(directory, file), "r");
     try {
       for (let read = -1; read !== 0 && length < buffer.length; length += read) {
         read = readSync(fd, buffer, length, buffer.length - length, null);
@@ -101,14 +102,19 @@ export function readInput(file: string): unknown {
   return input;
 }
 
-async function runCli(args: readonly string[], stdout: Output, stderr: Output): Promise<number> {
+async function runCli(
+  args: readonly string[],
+  stdout: Output,
+  stderr: Output,
+  invokedFrom: string,
+): Promise<number> {
   const options = parseCliArgs(args);
   if (options.help) {
     stdout.write(`${usage}\n`);
     return exitCodes.succeeded;
   }
   const { definition, definitionSettings } = loadStackForCli(options.stack);
-  const input = readInput(options.inputFile);
+  const input = readInput(options.inputFile, options.inputFile === defaultInputFile ? "." : invokedFrom);
   const targets = [
     ...new Set([
       ...Object.values(routes).map((route) => route.operation),
@@ -190,10 +196,19 @@ async function runCli(args: readonly string[], stdout: Output, stderr: Output): 
   return run.execution.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
 }
 
-/** Runs the command and returns its exit code; problems before the run go to `stderr`, one message each. */
-export async function main(args: readonly string[], stdout: Output, stderr: Output): Promise<number> {
+/**
+ * Runs the command and returns its exit code; problems before the run go to `stderr`, one message each.
+ * npm runs scripts in the project, so a relative `--input` is taken from where npm was invoked
+ * (INIT_CWD), as the one typing it means: `cd samples && npm start -- --input order.json`.
+ */
+export async function main(
+  args: readonly string[],
+  stdout: Output,
+  stderr: Output,
+  invokedFrom = process.env.INIT_CWD ?? process.cwd(),
+): Promise<number> {
   try {
-    return await runCli(args, stdout, stderr);
+    return await runCli(args, stdout, stderr, invokedFrom);
   } catch (error) {
     if (error instanceof UsageError) {
       stderr.write(`${error.message}\n\nSee npm start -- --help\n`);

@@ -188,6 +188,20 @@ describe("npm start, given what a newcomer or an attacker types", () => {
       );
     });
 
+    it("is found from where npm was invoked when relative, as npm runs the script in the project", async () => {
+      // Refused once read, so the message shows the file was found there, without a run.
+      file("relative.json", `${"[".repeat(200)}${"]".repeat(200)}`);
+      let stderr = "";
+      const status = await main(
+        ["--input", "relative.json"],
+        { write: () => true },
+        { write: (text: string) => (stderr += text) },
+        dir,
+      );
+      assert.equal(status, 2);
+      assert.match(stderr, /^--input relative\.json: nests 200 levels deep/);
+    });
+
     it("exits 2 naming the option and the file when it is missing, a directory, not JSON or too deep", async () => {
       for (const [path, why] of [
         [join(dir, "missing.json"), "cannot read it: ENOENT"],
