@@ -44,6 +44,9 @@ export const limits = {
   maxScale: 1,
 } as const;
 
+/** In the project, where npm runs its scripts. */
+export const defaultInputFile = "samples/order.json";
+
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }
@@ -65,7 +68,7 @@ export const optionTable: readonly OptionSpec[] = [
     name: "input",
     type: "string",
     value: "<file>",
-    help: ["Execution input (default samples/order.json)"],
+    help: [`Execution input (default ${defaultInputFile})`],
   },
   {
     name: "stack",
@@ -292,7 +295,7 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
   return {
     help: values.help === true,
     quiet: values.quiet === true,
-    inputFile: named("input") ?? "samples/order.json",
+    inputFile: named("input") ?? defaultInputFile,
     stack: named("stack") ?? "dev",
     // In the order given, --fail and --lose interleaved: faults on one route apply one after the other.
     faults: tokens.flatMap((token) =>

@@ -35,7 +35,8 @@ function yamlProblem(files: readonly string[], projectDir: string): string | und
  * What is wrong with the shape of a stack file's settings, if anything: `config` must be a mapping,
  * and a key in the project's namespace must be one Pulumi.yaml declares, as `pulumi preview`
  * refuses any other ("uses configuration value … which is not defined by the project
- * configuration", pulumi/pulumi#11127) where the local run would silently take the default.
+ * configuration"; pulumi/pulumi#11127, #11192: only keys outside the project's namespace may go
+ * undeclared), where the local run would silently take the default.
  */
 function configShapeProblem(stack: string, projectDir: string): string | undefined {
   const read = (file: string) => parse(readFileSync(join(projectDir, file), "utf8")) as unknown;
