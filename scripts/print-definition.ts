@@ -12,7 +12,8 @@ Usage: npm run definition -- [<stack>]
   <stack>       A stack of this project, one Pulumi.<stack>.yaml (default dev)
   -h, --help    Show this help.
 
-The exit code is 0 when the definition is printed, 2 for an unknown stack or invalid stack config.`;
+The exit code is 0 when the definition is printed, 2 for a usage error (an unknown stack or option,
+more than one stack) or invalid stack config, 3 for a bug in this tool.`;
 
 function stackOf(args: readonly string[]): string | undefined {
   let parsed;
