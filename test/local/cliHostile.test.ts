@@ -218,13 +218,12 @@ describe("npm start, given what a newcomer or an attacker types", () => {
       }
     });
 
-    it("ends in 0, 1 or 2 with no stack trace and one JSON result, for 6 odd documents", async () => {
+    it("ends in 0, 1 or 2 with no stack trace and one JSON result, for 5 odd documents", async () => {
       const order = JSON.parse(readFileSync("samples/order.json", "utf8"));
       const item = order.items[0];
       // Each document that runs costs the engine's validation of a fresh definition (about 0.1 s).
       const documents: unknown[] = [
         null,
-        [],
         { ...order, items: Array.from({ length: 10_000 }, () => item) },
         { ...order, customerId: { $ne: null } },
         JSON.parse(`{"__proto__":{"customerId":"x"},"currency":"EUR","items":[]}`),
