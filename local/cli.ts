@@ -87,6 +87,12 @@ export function readInput(file: string, directory = "."): unknown {
     );
   }
   const text = buffer.toString("utf8", 0, length);
+  // Some editors save one; JSON.parse names it as an invisible "Unexpected token".
+  if (text.startsWith("\uFEFF")) {
+    throw new UsageError(
+      `--input ${file}: not JSON: it starts with a byte order mark; save it as UTF-8 without one`,
+    );
+  }
   let input: unknown;
   try {
     input = JSON.parse(text);

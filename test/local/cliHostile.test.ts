@@ -208,6 +208,10 @@ describe("npm start, given what a newcomer or an attacker types", () => {
         [dir, "cannot read it: EISDIR"],
         [file("bad.json", "{bad"), "not JSON: "],
         [file("empty.json", ""), "not JSON: "],
+        [
+          file("bom.json", "\uFEFF{}"),
+          "not JSON: it starts with a byte order mark; save it as UTF-8 without one",
+        ],
         [file("deep.json", `${"[".repeat(130_000)}${"]".repeat(130_000)}`), "nests 130000 levels deep"],
       ]) {
         const { status, stdout, stderr } = await startInProcess("--input", path);
