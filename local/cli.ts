@@ -2,10 +2,12 @@
  * `npm start`: runs the definition a stack deploys, in the local Step Functions engine, against the
  * local order API, and prints every state as it runs. `npm start -- --help` for the options.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
+import { resolve } from "node:path";
+import { statesOf } from "../components/asl";
 import { routes } from "../components/routes";
 import { Faults } from "./api/faults";
-import { parseCliArgs, usage, UsageError } from "./cliArgs";
+import { defaultInputFile, parseCliArgs, usage, UsageError } from "./cliArgs";
 import { ConfigError, loadStackForCli } from "./cliStack";
 import { colorsFor } from "./colors";
 import { apiGatewayTasks } from "./definitionStates";
@@ -14,6 +16,7 @@ import { routeOperationFor } from "./faultTargets";
 import { latencyWarnings } from "./latencyWarnings";
 import { checkAbortAt, runLocally } from "./localRun";
 import { safetyNetSummary } from "./safetyNetSummary";
+import { stateSizeLimitBytes } from "./stateSize";
 import { summary, TracePrinter } from "./trace";
 
 /** 1 is only ever a failed execution, so a script can tell it from a mistake in the command. */
@@ -35,38 +38,128 @@ export function quietWhenClosed(stream: NodeJS.WritableStream & { readonly isTTY
   return { isTTY: stream.isTTY, write: (text) => closed || stream.write(text) };
 }
 
-async function runCli(args: readonly string[], stdout: Output, stderr: Output): Promise<number> {
+/**
+ * How deep an input may nest, objects and arrays counted. Not an AWS limit (none is documented):
+ * the local engine copies the input recursively before its first state, and on a stack overflow
+ * there (a few thousand levels) it neither fails the execution nor ends it. An order nests 4 deep.
+ */
+export const maxInputDepth = 128;
+
+/** The deepest nesting of objects and arrays in JSON text, counted without recursion. */
+function nestingDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let at = 0; at < json.length; at++) {
+    const char = json[at];
+    if (inString) {
+      if (char === "\\") at++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === "{" || char === "[") deepest = Math.max(deepest, ++depth);
+    else if (char === "}" || char === "]") depth--;
+  }
+  return deepest;
+}
+
+/**
+ * The execution input, read as StartExecution would take it: at most 256 KiB of UTF-8 JSON. Read
+ * with a bound, so a huge file or a device such as /dev/zero is refused instead of filling memory.
+ */
+export function readInput(file: string, directory = "."): unknown {
+  const buffer = Buffer.alloc(stateSizeLimitBytes + 1);
+  let length = 0;
+  try {
+    const fd = openSync(resolve(directory, file), "r");
+    try {
+      for (let read = -1; read !== 0 && length < buffer.length; length += read) {
+        read = readSync(fd, buffer, length, buffer.length - length, null);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw new UsageError(`--input ${file}: cannot read it: ${(error as Error).message}`);
+  }
+  if (length > stateSizeLimitBytes) {
+    throw new UsageError(
+      `--input ${file}: more than ${stateSizeLimitBytes} bytes, the most Step Functions takes as an execution's input (256 KiB)`,
+    );
+  }
+  const text = buffer.toString("utf8", 0, length);
+  // Some editors save one; JSON.parse names it as an invisible "Unexpected token".
+  if (text.startsWith("\uFEFF")) {
+    throw new UsageError(
+      `--input ${file}: not JSON: it starts with a byte order mark; save it as UTF-8 without one`,
+    );
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--input ${file}: not JSON: ${(error as Error).message}`);
+  }
+  const depth = nestingDepth(text);
+  if (depth > maxInputDepth) {
+    throw new UsageError(
+      `--input ${file}: nests ${depth} levels deep; the local engine takes at most ${maxInputDepth}`,
+    );
+  }
+  return input;
+}
+
+async function runCli(
+  args: readonly string[],
+  stdout: Output,
+  stderr: Output,
+  invokedFrom: string,
+): Promise<number> {
   const options = parseCliArgs(args);
   if (options.help) {
     stdout.write(`${usage}\n`);
     return exitCodes.succeeded;
   }
   const { definition, definitionSettings } = loadStackForCli(options.stack);
-  let input: unknown;
-  try {
-    input = JSON.parse(readFileSync(options.inputFile, "utf8"));
-  } catch (error) {
-    throw new UsageError(`Cannot read the input ${options.inputFile}: ${(error as Error).message}`);
-  }
+  const input = readInput(options.inputFile, options.inputFile === defaultInputFile ? "." : invokedFrom);
   const targets = [
     ...new Set([
       ...Object.values(routes).map((route) => route.operation),
       ...apiGatewayTasks(definition).map(({ name }) => name),
     ]),
   ];
-  const operation = (target: string): string => {
+  const operation = (target: string, option: string): string => {
     try {
       return routeOperationFor(target, definition);
     } catch (error) {
-      throw new UsageError(`${(error as Error).message}${suggestion(target, targets)}`);
+      throw new UsageError(`${option}: ${(error as Error).message}${suggestion(target, targets)}`);
     }
   };
   const faults = new Faults();
-  for (const { target, spec } of options.faults) faults.fail(operation(target), spec);
+  const failingForGood = new Set<string>();
+  for (const { target, spec } of options.faults) {
+    const option = "responseLost" in spec && spec.responseLost ? "--lose" : "--fail";
+    const route = operation(target, option);
+    if (failingForGood.has(route)) {
+      throw new UsageError(
+        `${option} ${target}: ${route} already fails every call (a count of *), so a fault after it would never apply`,
+      );
+    }
+    if (spec.count === Infinity) failingForGood.add(route);
+    faults.fail(route, spec);
+  }
   const latencies = options.latencies.map(({ target, ms }) => ({
-    operation: target === undefined ? undefined : operation(target),
+    operation: target === undefined ? undefined : operation(target, "--latency"),
     ms,
   }));
+  for (const { operation: delayed } of latencies) {
+    const same = latencies.filter((other) => other.operation === delayed);
+    // One delay per route: a second would silently replace the first.
+    if (same.length > 1) {
+      throw new UsageError(
+        `--latency: ${delayed ?? "every route"} is given ${same.length} latencies (${same.map(({ ms }) => `${ms} ms`).join(", ")}); give one`,
+      );
+    }
+  }
   for (const { operation: delayed, ms } of latencies) faults.delay(ms, delayed);
   for (const warning of latencyWarnings(latencies, definition, options.timeoutScale)) {
     stderr.write(`${warning}\n`);
@@ -74,7 +167,8 @@ async function runCli(args: readonly string[], stdout: Output, stderr: Output): 
   try {
     checkAbortAt(definition, options.abortAt);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const stateNames = statesOf(definition).map(({ name }) => name);
+    throw new UsageError(`${(error as Error).message}${suggestion(options.abortAt ?? "", stateNames)}`);
   }
 
   const colors = colorsFor(stdout);
@@ -108,10 +202,19 @@ async function runCli(args: readonly string[], stdout: Output, stderr: Output): 
   return run.execution.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
 }
 
-/** Runs the command and returns its exit code; problems before the run go to `stderr`, one message each. */
-export async function main(args: readonly string[], stdout: Output, stderr: Output): Promise<number> {
+/**
+ * Runs the command and returns its exit code; problems before the run go to `stderr`, one message each.
+ * npm runs scripts in the project, so a relative `--input` is taken from where npm was invoked
+ * (INIT_CWD), as the one typing it means: `cd samples && npm start -- --input order.json`.
+ */
+export async function main(
+  args: readonly string[],
+  stdout: Output,
+  stderr: Output,
+  invokedFrom = process.env.INIT_CWD ?? process.cwd(),
+): Promise<number> {
   try {
-    return await runCli(args, stdout, stderr);
+    return await runCli(args, stdout, stderr, invokedFrom);
   } catch (error) {
     if (error instanceof UsageError) {
       stderr.write(`${error.message}\n\nSee npm start -- --help\n`);

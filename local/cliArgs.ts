@@ -44,6 +44,9 @@ export const limits = {
   maxScale: 1,
 } as const;
 
+/** In the project, where npm runs its scripts. */
+export const defaultInputFile = "samples/order.json";
+
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }
@@ -65,7 +68,7 @@ export const optionTable: readonly OptionSpec[] = [
     name: "input",
     type: "string",
     value: "<file>",
-    help: ["Execution input (default samples/order.json)"],
+    help: [`Execution input (default ${defaultInputFile})`],
   },
   {
     name: "stack",
@@ -80,7 +83,8 @@ export const optionTable: readonly OptionSpec[] = [
     value: "<target>=<status>x<n>",
     help: [
       `Answer the next n calls of a route with status (${limits.minFaultStatus}-${limits.maxFaultStatus});`,
-      `n is 1-${limits.maxFaultCount}, or * for every call. Repeatable.`,
+      `n is 1-${limits.maxFaultCount}, or * for every call. Repeatable: the faults`,
+      "of a route (--fail and --lose alike) apply in the order given.",
       "Example: --fail Pricing.GetPrices=503x2",
       "<status> may also be timeout (never answer: the call outlasts",
       "its Task's TimeoutSeconds) or malformed (a 2xx whose body",
@@ -102,7 +106,10 @@ export const optionTable: readonly OptionSpec[] = [
     type: "string",
     multiple: true,
     value: "[<target>=]<ms>",
-    help: [`Delay every call, or the calls of one route, 0-${limits.maxLatencyMs} ms.`, "Repeatable."],
+    help: [
+      `Delay every call, or the calls of one route, 0-${limits.maxLatencyMs} ms.`,
+      "Repeatable, once per route.",
+    ],
   },
   {
     name: "retry-scale",
@@ -122,7 +129,11 @@ export const optionTable: readonly OptionSpec[] = [
     value: "<state>",
     help: ["Stop the execution when that state is entered (status ABORTED)."],
   },
-  { name: "json", type: "boolean", help: ["Print only the run's result, as one JSON object."] },
+  {
+    name: "json",
+    type: "boolean",
+    help: ["Print only the run's result, as one JSON object", "(so --quiet changes nothing)."],
+  },
   { name: "quiet", short: "q", type: "boolean", help: ["Print only the summary, not each state."] },
   { name: "help", short: "h", type: "boolean", help: ["Show this help."] },
 ];
@@ -146,12 +157,13 @@ ${optionLines.flat().join("\n")}
 
 A <target> is a route (Order.CreateOrder, Pricing.GetPrices, Event.Receive, ...) or an API Gateway
 Task state of the definition, which stands for the route it calls. The exit code is 0 when the
-execution succeeds, 1 when it fails, 2 for a usage or stack config error, 3 for a bug in this tool.`;
+execution succeeds, 1 when it ends otherwise (FAILED, TIMED_OUT or ABORTED), 2 for a usage or
+stack config error, 3 for a bug in this tool.`;
 
 /** The fault kinds besides an HTTP status, which only --fail takes: --lose needs an answer to lose. */
 const faultKinds = ["timeout", "malformed"] as const;
 
-function fault(option: string, text: string, responseLost: boolean): FaultOption {
+function fault(option: "fail" | "lose", text: string, responseLost: boolean): FaultOption {
   const match = /^(.+)=(\d+|[a-z]+)x(\d+|\*)$/.exec(text);
   const kinds = responseLost ? "<status>" : `<status|${faultKinds.join("|")}>`;
   if (match === null) {
@@ -168,12 +180,17 @@ function fault(option: string, text: string, responseLost: boolean): FaultOption
   }
   const kind = faultKinds.find((known) => known === match[2]);
   if (kind !== undefined && !responseLost) return { target: match[1], spec: { kind, count } };
+  if (kind !== undefined) {
+    throw new UsageError(
+      `--lose ${text}: a ${kind} fault sends no answer to lose, so it is for --fail only; --lose takes a status from ${limits.minFaultStatus} to ${limits.maxFaultStatus}`,
+    );
+  }
   const status = Number(match[2]);
   if (!(status >= limits.minFaultStatus && status <= limits.maxFaultStatus)) {
     throw new UsageError(
       `--${option} ${text}: the status must be from ${limits.minFaultStatus} to ${limits.maxFaultStatus}, an error API Gateway can answer${
         responseLost ? "" : `, or one of ${faultKinds.join(", ")}`
-      }; got ${match[2]}${suggestion(match[2], responseLost ? [] : [...faultKinds])}`,
+      }; got ${match[2]}.${suggestion(match[2], responseLost ? [] : [...faultKinds])}`,
     );
   }
   return { target: match[1], spec: { status, count, responseLost } };
@@ -202,7 +219,7 @@ function fraction(text: string, option = "--retry-scale"): number {
 }
 
 /** Node's parser errors, reworded for this command, with a suggestion for a mistyped option. */
-function usageErrorFrom(error: Error & { code?: string }): UsageError {
+function usageErrorFrom(error: Error & { code?: string }, args: readonly string[]): UsageError {
   const names = optionTable.map(({ name }) => `--${name}`);
   const unknown = /^Unknown option '([^']+)'/.exec(error.message)?.[1];
   if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown !== undefined) {
@@ -214,14 +231,44 @@ function usageErrorFrom(error: Error & { code?: string }): UsageError {
       `Unexpected argument "${positional}": every value follows its option, as in --stack prod`,
     );
   }
+  // `--stack` last, or followed by another option (`--stack --json`): Node words it over three lines.
+  const valueless = /^Option '--([^' ]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(
+    error.message,
+  )?.[1];
+  const spec = optionTable.find(({ name }) => name === valueless);
+  if (spec?.value !== undefined)
+    return new UsageError(`--${spec.name} needs a value: --${spec.name} ${spec.value}`);
+  const flag = /^Option '(?:-\w, )?--([^' ]+)' does not take an argument/.exec(error.message)?.[1];
+  const given = args.find((arg) => arg.startsWith(`--${flag}=`));
+  if (flag !== undefined && given !== undefined) {
+    return new UsageError(`--${flag} takes no value; got "${given}"`);
+  }
   return new UsageError(error.message);
+}
+
+/**
+ * An option that takes one value, given twice: the parser would keep the last one without a word,
+ * and a run on another stack or input than the one meant is worse than a usage error.
+ */
+function refuseRepeated(tokens: readonly { kind: string; name?: string; value?: string }[]): void {
+  for (const { name, multiple, type } of optionTable) {
+    if (multiple === true || type !== "string") continue;
+    const given = tokens.filter((token) => token.kind === "option" && token.name === name);
+    if (given.length > 1) {
+      throw new UsageError(
+        `--${name} is given ${given.length} times (${given.map((token) => JSON.stringify(token.value ?? "")).join(", ")}); give it once`,
+      );
+    }
+  }
 }
 
 export function parseCliArgs(args: readonly string[]): CliOptions {
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  let tokens: readonly { kind: string; name?: string; value?: string }[];
   try {
-    ({ values } = parseArgs({
+    ({ values, tokens } = parseArgs({
       args: [...args],
+      tokens: true,
       options: Object.fromEntries(
         optionTable.map(({ name, short, type, multiple }) => [
           name,
@@ -232,26 +279,37 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
   } catch (error) {
     // Only the user's arguments make a usage error; anything else is a bug in the table.
     if (!String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_")) throw error;
-    throw usageErrorFrom(error as Error);
+    throw usageErrorFrom(error as Error, args);
   }
+  refuseRepeated(tokens);
   const text = (name: string) => values[name] as string | undefined;
+  // `--stack=` or `--input ""` (an unset shell variable) names nothing: say so rather than look for it.
+  const named = (name: string) => {
+    const value = text(name);
+    if (value !== undefined && value.trim() === "") {
+      throw new UsageError(`--${name} needs a name; got ${JSON.stringify(value)}`);
+    }
+    return value;
+  };
   const list = (name: string) => (values[name] as string[] | undefined) ?? [];
   return {
     help: values.help === true,
     quiet: values.quiet === true,
-    inputFile: text("input") ?? "samples/order.json",
-    stack: text("stack") ?? "dev",
-    faults: [
-      ...list("fail").map((value) => fault("fail", value, false)),
-      ...list("lose").map((value) => fault("lose", value, true)),
-    ],
+    inputFile: named("input") ?? defaultInputFile,
+    stack: named("stack") ?? "dev",
+    // In the order given, --fail and --lose interleaved: faults on one route apply one after the other.
+    faults: tokens.flatMap((token) =>
+      token.kind === "option" && (token.name === "fail" || token.name === "lose")
+        ? [fault(token.name, token.value ?? "", token.name === "lose")]
+        : [],
+    ),
     latencies: list("latency").map(latency),
     retryScale: text("retry-scale") === undefined ? defaultRetryScale : fraction(text("retry-scale")!),
     timeoutScale:
       text("timeout-scale") === undefined
         ? defaultTimeoutScale
         : fraction(text("timeout-scale")!, "--timeout-scale"),
-    abortAt: text("abort-at"),
+    abortAt: named("abort-at"),
     json: values.json === true,
   };
 }

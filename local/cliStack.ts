@@ -32,6 +32,35 @@ function yamlProblem(files: readonly string[], projectDir: string): string | und
 }
 
 /**
+ * What is wrong with the shape of a stack file's settings, if anything: `config` must be a mapping,
+ * and a key in the project's namespace must be one Pulumi.yaml declares, as `pulumi preview`
+ * refuses any other ("uses configuration value … which is not defined by the project
+ * configuration"; pulumi/pulumi#11127, #11192: only keys outside the project's namespace may go
+ * undeclared), where the local run would silently take the default.
+ */
+function configShapeProblem(stack: string, projectDir: string): string | undefined {
+  const read = (file: string) => parse(readFileSync(join(projectDir, file), "utf8")) as unknown;
+  const isMap = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  const file = `Pulumi.${stack}.yaml`;
+  const stackFile = read(file) ?? {};
+  if (!isMap(stackFile)) return `${file} must be a mapping with a config: section`;
+  const config = stackFile.config ?? {};
+  if (!isMap(config))
+    return `${file}: config must be a mapping of keys to values; got ${JSON.stringify(config)}`;
+  const project = read("Pulumi.yaml");
+  if (!isMap(project) || typeof project.name !== "string" || !isMap(project.config ?? {})) return undefined;
+  const declared = Object.keys(project.config ?? {});
+  const prefix = `${project.name}:`;
+  const undeclared = Object.keys(config)
+    .filter((key) => key.startsWith(prefix) && !declared.includes(key.slice(prefix.length)))
+    .map(
+      (key) => `  - ${key} is not a setting of Pulumi.yaml.${suggestion(key.slice(prefix.length), declared)}`,
+    );
+  return undeclared.length === 0 ? undefined : [`${file}: unknown settings:`, ...undeclared].join("\n");
+}
+
+/**
  * The definition a stack deploys, for the CLI and the definition printer: an unknown stack is a
  * usage error naming the stacks there are (checked against the files, so no name reaches outside
  * the project); a file that does not parse or settings that break a rule are a ConfigError
@@ -39,14 +68,19 @@ function yamlProblem(files: readonly string[], projectDir: string): string | und
  */
 export function loadStackForCli(stack: string, projectDir = process.cwd()): StackDefinition {
   const stacks = availableStacks(projectDir);
+  if (stack.trim() === "")
+    throw new UsageError(`The stack name is empty. Stacks: ${stacks.join(", ") || "none"}.`);
   if (!stacks.includes(stack)) {
     throw new UsageError(
       `No stack "${stack}": there is no Pulumi.${stack}.yaml. Stacks: ${stacks.join(", ") || "none"}.${suggestion(stack, stacks)}`,
     );
   }
   try {
+    const problem = configShapeProblem(stack, projectDir);
+    if (problem !== undefined) throw new ConfigError(problem);
     return loadStackDefinition(stack, projectDir);
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     if (error instanceof YAMLError) {
       const problem = yamlProblem(["Pulumi.yaml", `Pulumi.${stack}.yaml`], projectDir);
       throw new ConfigError(problem ?? error.message);

@@ -20,10 +20,12 @@ export function latencyWarnings(
     operation: routeOperationFor(name, definition),
     timeoutSeconds: Number(state.TimeoutSeconds ?? defaultTimeoutSeconds),
   }));
+  // A route's own latency replaces the one for every route, so only that one can outlast its Tasks.
+  const ownLatency = new Set(latencies.map(({ operation }) => operation));
   return latencies.flatMap(({ operation, ms }) => {
     const outlasted = tasks.filter(
       (task) =>
-        (operation === undefined || task.operation === operation) &&
+        (operation === undefined ? !ownLatency.has(task.operation) : task.operation === operation) &&
         ms >= task.timeoutSeconds * 1000 * timeoutScale,
     );
     if (outlasted.length === 0) return [];

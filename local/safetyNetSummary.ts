@@ -25,7 +25,15 @@ export function safetyNetSummary(outcome: SafetyNetOutcome, colors: Colors): str
   if (!outcome.matched) {
     return `\n${bold("Safety net:")} ${dim(`the rule does not match ${seen}: nothing to deliver`)}`;
   }
-  const attempts = outcome.attempts.map((attempt) => attempt.status ?? "no answer").join(", ");
+  // Up to 186 attempts: runs of one answer are counted, not listed, to keep the line readable.
+  const runs: { answer: string; times: number }[] = [];
+  for (const { status } of outcome.attempts) {
+    const answer = String(status ?? "no answer");
+    const last = runs.at(-1);
+    if (last?.answer === answer) last.times += 1;
+    else runs.push({ answer, times: 1 });
+  }
+  const attempts = runs.map(({ answer, times }) => (times === 1 ? answer : `${answer} ×${times}`)).join(", ");
   const verdict =
     outcome.outcome === "delivered"
       ? green(`delivered after ${outcome.attempts.length} attempt(s) (${attempts})`)

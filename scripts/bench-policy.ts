@@ -2,7 +2,7 @@
 // 10 000 states: one wide (Maps of Parallels of Tasks) and one a single chain nested 500 levels deep. Then
 // times the stack policy stepfunctions-role-matches-api-calls on stacks of 250, 500 and 1 000 state machines,
 // each with its own role and role policy, to show that it grows linearly with the stack.
-// Run: node_modules/.bin/node -r ts-node/register/transpile-only scripts/bench-policy.ts
+// Run: npm run bench:policy
 import { performance } from "node:perf_hooks";
 import { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { buildDefinition } from "../components/definition";
@@ -11,6 +11,7 @@ import { defaults } from "../components/settings";
 import { parseDefinition, walkStates } from "../policy/lib/asl";
 import { stepfunctionsRoleMatchesApiCalls } from "../policy/policies/stepfunctions-role-matches-api-calls";
 import { stepfunctionsTaskRetryAndCatch } from "../policy/policies/stepfunctions-task-retry-and-catch";
+import { shouldRunBench } from "./benchArgs";
 
 type Json = Record<string, unknown>;
 
@@ -66,6 +67,12 @@ function deepDefinition(): Json {
   return { StartAt: "Level 499", States: states };
 }
 
+/** Thousands separated, as `npm run bench` prints them; with a noun, singular or plural. */
+function count(value: number, noun?: string): string {
+  const figure = value.toLocaleString("en-US");
+  return noun === undefined ? figure : `${figure} ${noun}${value === 1 ? "" : "s"}`;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -110,11 +117,11 @@ function bench(label: string, definition: Json): void {
     void validate(args, () => violations++);
   });
 
-  const rate = (ms: number) => (states / ms).toFixed(0);
-  console.log(`${label}: ${states} states, ${json.length} bytes of JSON`);
+  const rate = (ms: number) => count(Math.round(states / ms));
+  console.log(`${label}: ${count(states)} states, ${count(json.length)} bytes of JSON`);
   console.log(`  parse + walk: ${walkMs.toFixed(2)} ms (${rate(walkMs)} states/ms)`);
   console.log(
-    `  policy:       ${policyMs.toFixed(2)} ms (${rate(policyMs)} states/ms), ${violations} violations`,
+    `  policy:       ${policyMs.toFixed(2)} ms (${rate(policyMs)} states/ms), ${count(violations, "violation")}`,
   );
 }
 
@@ -167,8 +174,8 @@ function stack(count: number): PolicyResource[] {
   return resources;
 }
 
-function benchStack(count: number): void {
-  const resources = stack(count);
+function benchStack(stateMachines: number): void {
+  const resources = stack(stateMachines);
   const validate = stepfunctionsRoleMatchesApiCalls.validateStack;
   let violations = 0;
   const ms = time(() => {
@@ -186,12 +193,18 @@ function benchStack(count: number): void {
     );
   });
   console.log(
-    `  ${String(count).padStart(5)} state machines and roles (${resources.length} resources): ${ms.toFixed(1)} ms ` +
-      `(${(ms / count).toFixed(3)} ms per state machine), ${violations} violations`,
+    `  ${count(stateMachines).padStart(5)} state machines and roles (${count(resources.length)} resources): ${ms.toFixed(1)} ms ` +
+      `(${(ms / stateMachines).toFixed(3)} ms per state machine), ${count(violations, "violation")}`,
   );
 }
 
-bench("wide (Map > Parallel > Tasks)", wideDefinition());
-bench("deep (500 nested levels)", deepDefinition());
-console.log("stepfunctions-role-matches-api-calls, this repo's workflow per state machine:");
-for (const count of [250, 500, 1000]) benchStack(count);
+const usage = `Time the definition walker and the stepfunctions-task-retry-and-catch policy on two
+definitions of about 10,000 states, then the stepfunctions-role-matches-api-calls stack policy on
+stacks of 250, 500 and 1,000 state machines.`;
+
+if (shouldRunBench("bench:policy", usage)) {
+  bench("wide (Map > Parallel > Tasks)", wideDefinition());
+  bench("deep (500 nested levels)", deepDefinition());
+  console.log("stepfunctions-role-matches-api-calls, this repo's workflow per state machine:");
+  for (const count of [250, 500, 1000]) benchStack(count);
+}

@@ -12,7 +12,8 @@ Usage: npm run definition -- [<stack>]
   <stack>       A stack of this project, one Pulumi.<stack>.yaml (default dev)
   -h, --help    Show this help.
 
-The exit code is 0 when the definition is printed, 2 for an unknown stack or invalid stack config.`;
+The exit code is 0 when the definition is printed, 2 for a usage error (an unknown stack or option,
+more than one stack) or invalid stack config, 3 for a bug in this tool.`;
 
 function stackOf(args: readonly string[]): string | undefined {
   let parsed;
@@ -23,7 +24,12 @@ function stackOf(args: readonly string[]): string | undefined {
       options: { help: { type: "boolean", short: "h", default: false } },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // Node's own wording advises `-- "--stack"`, which would look for a stack named --stack.
+    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown === undefined) throw new UsageError((error as Error).message);
+    throw new UsageError(
+      `Unknown option ${unknown}: the one option is --help; the stack is named alone, as in npm run definition -- prod`,
+    );
   }
   if (parsed.values.help) return undefined;
   if (parsed.positionals.length > 1) {

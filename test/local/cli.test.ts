@@ -245,6 +245,20 @@ describe("npm start", () => {
       assert.deepEqual(latencyWarnings([{ operation: getTaxes, ms: 29_999 }], dev.definition, 1), []);
       assert.equal(latencyWarnings([{ operation: undefined, ms: 60_000 }], dev.definition, 1).length, 1);
     });
+
+    it("leave out of the warning for every route the routes that have a latency of their own", () => {
+      const [warning] = latencyWarnings(
+        [
+          { operation: undefined, ms: 400 },
+          { operation: routes.getTaxes.operation, ms: 10 },
+        ],
+        dev.definition,
+        1 / 100,
+      );
+      assert.match(warning, /^Warning: a latency of 400 ms on every route /);
+      assert.doesNotMatch(warning, /Tax\.GetTaxes/);
+      assert.match(warning, /Order\.UpdateOrder/);
+    });
   });
 
   describe("its help", () => {
@@ -286,6 +300,45 @@ describe("npm start", () => {
 
     it("cannot name a file outside the project", () => {
       assert.throws(() => loadStackForCli("../dev", project), UsageError);
+    });
+
+    it("is a usage error when its name is empty, naming the stacks there are", () => {
+      assert.throws(
+        () => loadStackForCli("", project),
+        /^UsageError: The stack name is empty\. Stacks: dev\.$/,
+      );
+    });
+
+    it("is a config error naming each setting Pulumi.yaml does not declare, and the one meant", () => {
+      const typo = readFileSync(join(project, "Pulumi.dev.yaml"), "utf8").replace(
+        "mapMaxConcurrency: 5",
+        "mapMaxConcurency: 1",
+      );
+      writeFileSync(join(project, "Pulumi.typo.yaml"), `${typo}  order-processing-workflow:logLvl: ALL\n`);
+      assert.throws(
+        () => loadStackForCli("typo", project),
+        (error: Error) =>
+          error instanceof ConfigError &&
+          error.message ===
+            [
+              "Pulumi.typo.yaml: unknown settings:",
+              '  - order-processing-workflow:mapMaxConcurency is not a setting of Pulumi.yaml. Did you mean "mapMaxConcurrency"?',
+              '  - order-processing-workflow:logLvl is not a setting of Pulumi.yaml. Did you mean "logLevel"?',
+            ].join("\n"),
+      );
+    });
+
+    it("is a config error when its config is not a mapping, rather than a stack of defaults", () => {
+      writeFileSync(join(project, "Pulumi.scalar.yaml"), "config: 5\n");
+      writeFileSync(join(project, "Pulumi.list.yaml"), "- config\n");
+      assert.throws(
+        () => loadStackForCli("scalar", project),
+        /^ConfigError: Pulumi\.scalar\.yaml: config must be a mapping of keys to values; got 5$/,
+      );
+      assert.throws(
+        () => loadStackForCli("list", project),
+        /^ConfigError: Pulumi\.list\.yaml must be a mapping with a config: section$/,
+      );
     });
 
     it("is a config error naming the file when its YAML does not parse", () => {
@@ -467,7 +520,7 @@ describe("npm start", () => {
   it("exits 2 and points to --help on a usage error", async () => {
     const { status, stderr } = await startInProcess("--fail", "Nope=500x1");
     assert.equal(status, 2);
-    assert.match(stderr, /Unknown route or state "Nope"[\s\S]*npm start -- --help/);
+    assert.match(stderr, /^--fail: Unknown route or state "Nope"[\s\S]*npm start -- --help/);
   });
 
   it("suggests the route meant by a mistyped fault target", async () => {

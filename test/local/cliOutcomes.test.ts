@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { routes } from "../../components/routes";
 import { main } from "../../local/cli";
 import { parseCliArgs, UsageError } from "../../local/cliArgs";
+import { colorsFor } from "../../local/colors";
+import type { ExecutionStatusChangeEvent } from "../../local/safetyNet";
+import { safetyNetSummary } from "../../local/safetyNetSummary";
 
 /** The command in this process, its output captured. */
 const startInProcess = async (...args: string[]) => {
@@ -90,6 +93,33 @@ describe("npm start, for outcomes", () => {
       stdout,
       /^Safety net: the rule matches ABORTED Operator\.Stopped; POST \/dev\/events\/receive /m,
     );
+  });
+});
+
+describe("npm start's safety net line", () => {
+  const deadLettered = (statuses: readonly (number | null)[]) =>
+    safetyNetSummary(
+      {
+        matched: true,
+        event: {
+          detail: { status: "FAILED", error: "Order.FailureUnannounced" },
+        } as ExecutionStatusChangeEvent,
+        request: { method: "POST", path: "/dev/events/receive", headers: {}, body: {} },
+        attempts: statuses.map((status) => ({ status })),
+        outcome: "dead-lettered",
+      },
+      colorsFor({ isTTY: false }),
+    ).split("\n")[1];
+
+  it("counts a run of one answer rather than listing each of EventBridge's 186 attempts", () => {
+    assert.equal(
+      deadLettered([null, null, ...Array.from({ length: 184 }, () => 500)]),
+      "Safety net: the rule matches FAILED Order.FailureUnannounced; POST /dev/events/receive dead-lettered after 186 attempt(s) (no answer ×2, 500 ×184)",
+    );
+  });
+
+  it("lists answers that change from one attempt to the next", () => {
+    assert.match(deadLettered([500, 429, 500]), /\(500, 429, 500\)$/);
   });
 });
 

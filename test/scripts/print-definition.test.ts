@@ -48,6 +48,23 @@ describe("npm run definition", () => {
     assert.match(stderr, /^npm run definition failed unexpectedly; this is a bug:\nError: disk full/);
   });
 
+  it("exits 2 for an empty stack name, naming the stacks there are", () => {
+    assert.deepEqual(definition(""), {
+      status: 2,
+      stdout: "",
+      stderr: "The stack name is empty. Stacks: dev, prod.\n\nSee npm run definition -- --help\n",
+    });
+  });
+
+  it("refuses --stack as npm start takes it, saying the stack is named alone", () => {
+    const { status, stderr } = definition("--stack", "prod");
+    assert.equal(status, 2);
+    assert.match(
+      stderr,
+      /^Unknown option --stack: the one option is --help; the stack is named alone, as in npm run definition -- prod\n/,
+    );
+  });
+
   it("exits 2 for more than one stack or an unknown option", () => {
     assert.equal(definition("dev", "prod").status, 2);
     assert.equal(definition("--stack").status, 2);
