@@ -15,7 +15,7 @@ import { routeOperationFor } from "../../local/faultTargets";
 import { latencyWarnings } from "../../local/latencyWarnings";
 import { exitOnUnsupportedNode, nodeVersionProblem } from "../../local/nodeVersion";
 import { TracePrinter } from "../../local/trace";
-import { dev, oneItemOrder, run } from "./harness";
+import { dev, oneItemOrder, run, startInProcess } from "./harness";
 
 /** A seeded PRNG (mulberry32), so a failing fuzz case replays. */
 function prng(state: number) {
@@ -487,18 +487,6 @@ describe("npm start", () => {
       assert.equal(colorsFor({ isTTY: true }, {}).red("x"), "\u001b[31mx\u001b[39m");
     });
   });
-
-  /** The command in this process, its output captured. */
-  const startInProcess = async (...args: string[]) => {
-    let stdout = "";
-    let stderr = "";
-    const status = await main(
-      args,
-      { write: (text: string) => (stdout += text) },
-      { write: (text: string) => (stderr += text) },
-    );
-    return { status, stdout, stderr };
-  };
 
   it("exits 0 and prints the output when the order succeeds", async () => {
     const { status, stdout } = await startInProcess();

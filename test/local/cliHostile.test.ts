@@ -5,18 +5,7 @@ import { join } from "node:path";
 import { main, maxInputDepth, readInput } from "../../local/cli";
 import { parseCliArgs, UsageError } from "../../local/cliArgs";
 import { stateSizeLimitBytes } from "../../local/stateSize";
-
-/** The command in this process, its output captured. */
-const startInProcess = async (...args: string[]) => {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(
-    args,
-    { write: (text: string) => (stdout += text) },
-    { write: (text: string) => (stderr += text) },
-  );
-  return { status, stdout, stderr };
-};
+import { startInProcess } from "./harness";
 
 /** A frame of a stack trace, which a user's mistake must never print. */
 const stackFrame = /\n\s+at /;

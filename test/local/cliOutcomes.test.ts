@@ -1,22 +1,10 @@
 import assert from "node:assert/strict";
 import { routes } from "../../components/routes";
-import { main } from "../../local/cli";
 import { parseCliArgs, UsageError } from "../../local/cliArgs";
 import { colorsFor } from "../../local/colors";
 import type { ExecutionStatusChangeEvent } from "../../local/safetyNet";
 import { safetyNetSummary } from "../../local/safetyNetSummary";
-
-/** The command in this process, its output captured. */
-const startInProcess = async (...args: string[]) => {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(
-    args,
-    { write: (text: string) => (stdout += text) },
-    { write: (text: string) => (stderr += text) },
-  );
-  return { status, stdout, stderr };
-};
+import { startInProcess } from "./harness";
 
 describe("npm start, for outcomes", () => {
   it("reads timeout and malformed faults, a state to abort at and --json", () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { OrderApi, startOrderApi } from "../../local/api/server";
+import { main } from "../../local/cli";
 import { ExecutionResult, runExecution } from "../../local/runner";
 import { loadStackDefinition } from "../../local/stackDefinition";
 
@@ -37,3 +38,15 @@ export async function run(input: unknown, prepare: (api: OrderApi) => void = () 
 
 export const eventsOfType = (api: OrderApi, eventType: string) =>
   api.events.filter((event) => event.eventType === eventType);
+
+/** The command in this process, its output captured. */
+export const startInProcess = async (...args: string[]) => {
+  let stdout = "";
+  let stderr = "";
+  const status = await main(
+    args,
+    { write: (text: string) => (stdout += text) },
+    { write: (text: string) => (stderr += text) },
+  );
+  return { status, stdout, stderr };
+};
