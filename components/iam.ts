@@ -79,6 +79,26 @@ export function executionPolicy(
   };
 }
 
+/** A trust policy letting one AWS service assume the role, and only under `condition`. */
+function assumableOnlyBy(
+  sid: string,
+  service: string,
+  condition: PolicyStatement["Condition"],
+): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        Condition: condition,
+      },
+    ],
+  };
+}
+
 export interface TrustScope {
   readonly partition: string;
   readonly region: string;
@@ -93,23 +113,12 @@ export interface TrustScope {
  * https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html).
  */
 export function trustPolicy(scope: TrustScope): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "StepFunctionsAssumeRole",
-        Effect: "Allow",
-        Principal: { Service: "states.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": scope.account },
-          ArnLike: {
-            "aws:SourceArn": `arn:${scope.partition}:states:${scope.region}:${scope.account}:stateMachine:${scope.stateMachineNamePrefix}*`,
-          },
-        },
-      },
-    ],
-  };
+  return assumableOnlyBy("StepFunctionsAssumeRole", "states.amazonaws.com", {
+    StringEquals: { "aws:SourceAccount": scope.account },
+    ArnLike: {
+      "aws:SourceArn": `arn:${scope.partition}:states:${scope.region}:${scope.account}:stateMachine:${scope.stateMachineNamePrefix}*`,
+    },
+  });
 }
 
 /**
@@ -120,20 +129,9 @@ export function safetyNetTrustPolicy(scope: {
   readonly account: string;
   readonly ruleArn: string;
 }): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "EventBridgeAssumeRole",
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": scope.account, "aws:SourceArn": scope.ruleArn },
-        },
-      },
-    ],
-  };
+  return assumableOnlyBy("EventBridgeAssumeRole", "events.amazonaws.com", {
+    StringEquals: { "aws:SourceAccount": scope.account, "aws:SourceArn": scope.ruleArn },
+  });
 }
 
 /** The safety net may invoke exactly its one route, `POST /events/receive`, and nothing else. */
