@@ -10,6 +10,7 @@ const workflow = new OrderProcessingWorkflow(`orders-${pulumi.getStack()}`, {
   apiRegion: settings.apiRegion,
   stage: settings.stage,
   workflowType: settings.workflowType,
+  pricingFanOut: settings.pricingFanOut,
   logging: {
     level: settings.logLevel,
     includeExecutionData: settings.includeExecutionData,

@@ -3,6 +3,7 @@
  * workflow's own bounds. docs/outcomes.md walks through the same numbers.
  */
 import { retryPolicy, taskTimeoutSeconds } from "./apiGatewayTask";
+import type { PricingFanOut, WorkflowType } from "./settings";
 
 /**
  * API Gateway REST: 8192 characters of URL for an edge-optimized API, 10240 for a regional one
@@ -37,13 +38,7 @@ export const defaultMaxCartItems = 100;
  * counts its own attempts) running into the Task timeout, plus every pause at its cap.
  */
 export function callBudgetSeconds(): number {
-  return retryPolicy.reduce((total, retrier) => {
-    let pauses = 0;
-    for (let attempt = 0; attempt < retrier.MaxAttempts; attempt++) {
-      pauses += Math.min(retrier.IntervalSeconds * retrier.BackoffRate ** attempt, retrier.MaxDelaySeconds);
-    }
-    return total + retrier.MaxAttempts * taskTimeoutSeconds + pauses;
-  }, taskTimeoutSeconds);
+  return budgetSeconds(retryPolicy, taskTimeoutSeconds);
 }
 
 /** Express executions end after five minutes whatever the definition says. */
@@ -52,18 +47,81 @@ export const expressMaxSeconds = 300;
 /** Time for the states that call nothing (Choice, Pass, Fail), generously. */
 const bookkeepingSeconds = 60;
 
-/**
- * The execution's TimeoutSeconds: the longest run that is still within its retry budgets, so the
- * timeout ends only executions that are stuck. The longest path calls four top-level routes one
- * after the other (create, tax, update, then OrderCreated or OrderFailed) and prices the cart in
- * ceil(maxCartItems / mapMaxConcurrency) rounds of parallel calls.
- */
-export function executionTimeoutSeconds(options: {
+/** The longest a retrier list lets one Task take: every attempt up to `timeoutSeconds`, and every pause at its cap. */
+function budgetSeconds(
+  retriers: readonly {
+    readonly MaxAttempts: number;
+    readonly IntervalSeconds: number;
+    readonly BackoffRate: number;
+    readonly MaxDelaySeconds: number;
+  }[],
+  timeoutSeconds: number,
+): number {
+  return retriers.reduce((total, retrier) => {
+    let pauses = 0;
+    for (let attempt = 0; attempt < retrier.MaxAttempts; attempt++) {
+      pauses += Math.min(retrier.IntervalSeconds * retrier.BackoffRate ** attempt, retrier.MaxDelaySeconds);
+    }
+    return total + retrier.MaxAttempts * timeoutSeconds + pauses;
+  }, timeoutSeconds);
+}
+
+export interface TimeoutOptions {
   readonly maxCartItems: number;
   readonly mapMaxConcurrency: number;
-  readonly workflowType: "STANDARD" | "EXPRESS";
-}): number {
-  const rounds = Math.ceil(options.maxCartItems / options.mapMaxConcurrency);
-  const seconds = (4 + rounds) * callBudgetSeconds() + bookkeepingSeconds;
+  readonly workflowType: WorkflowType;
+  readonly pricingFanOut: PricingFanOut;
+}
+
+/** The Map prices the cart in this many rounds of parallel calls. */
+const pricingRounds = (options: Pick<TimeoutOptions, "maxCartItems" | "mapMaxConcurrency">): number =>
+  Math.ceil(options.maxCartItems / options.mapMaxConcurrency);
+
+/**
+ * The pricing child's TimeoutSeconds: its rounds of parallel calls and the tax call within their
+ * retry budgets, but never past the five minutes an Express execution may last.
+ */
+export function pricingTimeoutSeconds(
+  options: Pick<TimeoutOptions, "maxCartItems" | "mapMaxConcurrency">,
+): number {
+  return Math.min((1 + pricingRounds(options)) * callBudgetSeconds() + bookkeepingSeconds, expressMaxSeconds);
+}
+
+/**
+ * The Price Cart Task waits for the child's answer: StartSyncExecution answers when the child ends,
+ * at most five minutes later, so 30 s more only ends a call whose answer was lost.
+ */
+export const pricingTaskTimeoutSeconds = expressMaxSeconds + 30;
+
+/**
+ * StartSyncExecution answers 200 for every child that ran, whatever its end: an error means the
+ * child did not run (throttled, a service error) or its answer was lost. The child only reads, so
+ * starting it again is safe; two attempts more are enough for a throttle to pass.
+ */
+export const pricingRetryPolicy = [
+  {
+    ErrorEquals: ["States.TaskFailed", "States.Timeout"],
+    IntervalSeconds: 1,
+    BackoffRate: 2,
+    MaxAttempts: 2,
+    MaxDelaySeconds: 4,
+    JitterStrategy: "FULL",
+  },
+] as const;
+
+/**
+ * The execution's TimeoutSeconds: the longest run that is still within its retry budgets, so the
+ * timeout ends only executions that are stuck. Inline, the longest path calls four top-level
+ * routes one after the other (create, tax, update, then OrderCreated or OrderFailed) and prices
+ * the cart in ceil(maxCartItems / mapMaxConcurrency) rounds of parallel calls; with the Express
+ * child, three routes (create, update, an event) and the Price Cart Task's own budget.
+ */
+export function executionTimeoutSeconds(options: TimeoutOptions): number {
+  const seconds =
+    options.pricingFanOut === "express"
+      ? 3 * callBudgetSeconds() +
+        budgetSeconds(pricingRetryPolicy, pricingTaskTimeoutSeconds) +
+        bookkeepingSeconds
+      : (4 + pricingRounds(options)) * callBudgetSeconds() + bookkeepingSeconds;
   return options.workflowType === "EXPRESS" ? Math.min(seconds, expressMaxSeconds) : seconds;
 }

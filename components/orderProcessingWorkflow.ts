@@ -4,7 +4,7 @@ import { createAlarms } from "./alarmResources";
 import { buildDefinition } from "./definition";
 import { ApiScope, executionPolicy, trustPolicy } from "./iam";
 import { createSafetyNet } from "./safetyNetResources";
-import { LogLevel, resolveSettings, SettingName, WorkflowType } from "./settings";
+import { LogLevel, PricingFanOut, resolveSettings, SettingName, WorkflowType } from "./settings";
 
 export interface OrderProcessingWorkflowArgs {
   /** Id of the API Gateway REST API serving the order routes. */
@@ -15,6 +15,11 @@ export interface OrderProcessingWorkflowArgs {
   readonly stage: string;
   /** STANDARD (exactly-once, for orders) or EXPRESS (at-least-once, up to five minutes). @default "STANDARD" */
   readonly workflowType?: WorkflowType;
+  /**
+   * Where the cart is priced: "inline" in this state machine, or "express" in a synchronous
+   * Express child, so the order's Standard transitions do not grow with the cart. @default "inline"
+   */
+  readonly pricingFanOut?: PricingFanOut;
   readonly logging?: {
     /** Execution history level sent to CloudWatch Logs. @default "ERROR" */
     readonly level?: LogLevel;
@@ -45,6 +50,7 @@ const argNames: { readonly [K in SettingName]: string } = {
   apiRegion: "apiRegion",
   stage: "stage",
   workflowType: "workflowType",
+  pricingFanOut: "pricingFanOut",
   logLevel: "logging.level",
   includeExecutionData: "logging.includeExecutionData",
   logRetentionDays: "logging.retentionInDays",
@@ -83,6 +89,7 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
         apiRegion: args.apiRegion,
         stage: args.stage,
         workflowType: args.workflowType,
+        pricingFanOut: args.pricingFanOut,
         logLevel: args.logging?.level,
         includeExecutionData: args.logging?.includeExecutionData,
         logRetentionDays: args.logging?.retentionInDays,
@@ -165,6 +172,7 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
           mapMaxConcurrency: settings.mapMaxConcurrency,
           maxCartItems: settings.maxCartItems,
           workflowType: settings.workflowType,
+          pricingFanOut: settings.pricingFanOut,
         }),
       ),
     );

@@ -26,6 +26,13 @@ export const outcomeErrors = {
   orderCreatedUnconfirmed: "Order.OrderCreatedUnconfirmed",
 } as const;
 
+/**
+ * The pricing child's only error (pricingFanOut "express"): its Cause is the JSON of a
+ * PricingFailure, which the order's definition reads to announce OrderFailed as the inline
+ * workflow would. No order execution ends with it.
+ */
+export const pricingFailedError = "Order.PricingFailed";
+
 export type OutcomeError = (typeof outcomeErrors)[keyof typeof outcomeErrors];
 
 /**

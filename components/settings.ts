@@ -9,6 +9,14 @@ import { defaultMaxCartItems, maxCartItemsLimit } from "./limits";
 export const workflowTypes = ["STANDARD", "EXPRESS"] as const;
 export type WorkflowType = (typeof workflowTypes)[number];
 
+/**
+ * Where the cart is priced: `inline` runs the per-item fan-out (and the tax call) inside the
+ * order's own state machine; `express` runs it as a synchronous Express child, so the order's
+ * Standard transitions stay the same whatever the cart's size (docs/pricing-fan-out.md).
+ */
+export const pricingFanOuts = ["inline", "express"] as const;
+export type PricingFanOut = (typeof pricingFanOuts)[number];
+
 export const logLevels = ["ALL", "ERROR", "FATAL", "OFF"] as const;
 export type LogLevel = (typeof logLevels)[number];
 
@@ -24,6 +32,7 @@ export interface WorkflowSettings {
   readonly apiRegion: string | undefined;
   readonly stage: string;
   readonly workflowType: WorkflowType;
+  readonly pricingFanOut: PricingFanOut;
   readonly logLevel: LogLevel;
   readonly includeExecutionData: boolean;
   readonly logRetentionDays: number;
@@ -39,6 +48,7 @@ export type SettingName = keyof WorkflowSettings;
 
 export const defaults = {
   workflowType: "STANDARD",
+  pricingFanOut: "inline",
   logLevel: "ERROR",
   includeExecutionData: false,
   logRetentionDays: 30,
@@ -77,6 +87,7 @@ const rules: { readonly [K in SettingName]: (value: WorkflowSettings[K]) => stri
       ? undefined
       : `must be an API Gateway stage name (letters, digits, '-', '_', at most 128) or $default; got ${show(value)}`,
   workflowType: (value) => oneOf(workflowTypes, value),
+  pricingFanOut: (value) => oneOf(pricingFanOuts, value),
   logLevel: (value) => oneOf(logLevels, value),
   includeExecutionData: () => undefined,
   logRetentionDays: (value) => oneOf(retentionDays, value),
@@ -111,6 +122,7 @@ export function resolveSettings(
     apiRegion: given.apiRegion,
     stage: given.stage ?? "",
     workflowType: given.workflowType ?? defaults.workflowType,
+    pricingFanOut: given.pricingFanOut ?? defaults.pricingFanOut,
     logLevel: given.logLevel ?? defaults.logLevel,
     includeExecutionData: given.includeExecutionData ?? defaults.includeExecutionData,
     logRetentionDays: given.logRetentionDays ?? defaults.logRetentionDays,
@@ -123,6 +135,13 @@ export function resolveSettings(
     if (given[name] === undefined) continue;
     const problem = (rules[name] as (value: unknown) => string | undefined)(settings[name]);
     if (problem !== undefined) problems.push(`${nameOf(name)} ${problem}`);
+  }
+  if (problems.length === 0 && settings.pricingFanOut === "express" && settings.workflowType === "EXPRESS") {
+    // An Express workflow already pays per request and duration, not per transition: a child saves nothing.
+    problems.push(
+      `${nameOf("pricingFanOut")} "express" only saves transitions of a STANDARD workflow; ` +
+        `${nameOf("workflowType")} is "EXPRESS", so use "inline"`,
+    );
   }
   if (problems.length > 0) {
     throw new InvalidSettingsError(problems);

@@ -14,6 +14,7 @@ const kinds: { readonly [K in SettingName]: Kind } = {
   apiRegion: "string",
   stage: "string",
   workflowType: "string",
+  pricingFanOut: "string",
   logLevel: "string",
   includeExecutionData: "boolean",
   logRetentionDays: "integer",

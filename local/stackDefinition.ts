@@ -44,6 +44,7 @@ export function loadStackDefinition(stack: string, projectDir = process.cwd()): 
     mapMaxConcurrency: settings.mapMaxConcurrency,
     maxCartItems: settings.maxCartItems,
     workflowType: settings.workflowType,
+    pricingFanOut: settings.pricingFanOut,
   };
   return { stack, settings, definitionSettings, definition: buildDefinition(definitionSettings) };
 }

@@ -21,6 +21,7 @@ const settings = {
   mapMaxConcurrency: 7,
   maxCartItems: 100,
   workflowType: "STANDARD",
+  pricingFanOut: "inline",
 } as const;
 const definition = buildDefinition(settings);
 const stateNamed = (name: string): AslState => {
@@ -383,7 +384,12 @@ describe("the order-processing definition", () => {
 
   it("never times an Express execution out later than its five-minute limit", () => {
     assert.equal(
-      executionTimeoutSeconds({ maxCartItems: 100, mapMaxConcurrency: 5, workflowType: "EXPRESS" }),
+      executionTimeoutSeconds({
+        maxCartItems: 100,
+        mapMaxConcurrency: 5,
+        workflowType: "EXPRESS",
+        pricingFanOut: "inline",
+      }),
       300,
     );
   });

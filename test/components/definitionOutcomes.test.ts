@@ -13,6 +13,7 @@ const definition = buildDefinition({
   mapMaxConcurrency: 5,
   maxCartItems: 3,
   workflowType: "STANDARD",
+  pricingFanOut: "inline",
 });
 const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
 const executionArn = "arn:aws:states:us-east-1:123456789012:execution:orders-dev:run-1";

@@ -1,0 +1,49 @@
+import type { AslState } from "./asl";
+import { malformedRules } from "./choiceRules";
+import { outcomeErrors } from "./outcomes";
+import type { FieldKind } from "./responses";
+import { checkResponseState, malformedResponseState, selectResultState } from "./stateNames";
+
+/**
+ * The states after a Task whose answer the workflow reads: a Choice that sends an answer breaking
+ * the contract to a Pass recording `Order.MalformedResponse` as if caught, then `onMalformed`;
+ * otherwise a Pass that writes the checked fields to `resultPath`.
+ */
+export function checkedResult(options: {
+  readonly task: string;
+  readonly bodyPath: string;
+  readonly fields: Readonly<Record<string, FieldKind>>;
+  readonly extraRules?: readonly Record<string, unknown>[];
+  readonly resultPath: string;
+  readonly next: string;
+  readonly onMalformed: string;
+}): Record<string, AslState> {
+  const { task, bodyPath } = options;
+  return {
+    [checkResponseState(task)]: {
+      Type: "Choice",
+      Choices: [
+        ...malformedRules(bodyPath, options.fields, malformedResponseState(task)),
+        ...(options.extraRules ?? []),
+      ],
+      Default: selectResultState(task),
+    },
+    [malformedResponseState(task)]: {
+      Type: "Pass",
+      Parameters: {
+        Error: outcomeErrors.malformedResponse,
+        Cause: `${task} answered 2xx with a body that breaks the contract: it lacks one of ${Object.keys(options.fields).join(", ")} or has a wrong type`,
+      },
+      ResultPath: "$.caught",
+      Next: options.onMalformed,
+    },
+    [selectResultState(task)]: {
+      Type: "Pass",
+      Parameters: Object.fromEntries(
+        Object.keys(options.fields).map((field) => [`${field}.$`, `${bodyPath}.${field}`]),
+      ),
+      ResultPath: options.resultPath,
+      Next: options.next,
+    },
+  };
+}
