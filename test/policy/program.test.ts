@@ -24,10 +24,14 @@ async function violations(registrations: readonly Registration[]): Promise<strin
 }
 
 describe("the policy pack on the program's resources", () => {
-  for (const stack of ["dev", "prod"]) {
+  // dev prices inline; prod in an Express child, with its own state machine, role, policy and log group.
+  for (const [stack, resources] of [
+    ["dev", 15],
+    ["prod", 19],
+  ] as const) {
     it(`passes every resource of the ${stack} stack`, async () => {
       const { registrations } = await runProgram(stack, stackFileConfig(stack));
-      assert.equal(registrations.filter((r) => r.type.startsWith("aws:")).length, 15);
+      assert.equal(registrations.filter((r) => r.type.startsWith("aws:")).length, resources);
       assert.deepEqual(await violations(registrations), []);
     });
   }
@@ -51,12 +55,44 @@ describe("the policy pack on the program's resources", () => {
 
   describe("the stack policy on the program's stacks", () => {
     for (const stack of ["dev", "prod"]) {
-      it(`finds the ${stack} stack's role granting exactly the routes its definition calls`, async () => {
+      it(`finds each role of the ${stack} stack granting exactly the routes its state machine calls`, async () => {
         const resources = await programStack(stack);
         assert.deepEqual(await validateStack(stepfunctionsRoleMatchesApiCalls, resources), []);
         assert.deepEqual(await validateStack(stepfunctionsRoleMatchesApiCallsUnverified, resources), []);
       });
     }
+
+    it("judges each of prod's roles by its own state machine: a GET moved from the child's role to the order's is named twice", async () => {
+      const resources = await programStack("prod");
+      const documentOf = (name: string) => {
+        const rolePolicy = resources.find((r) => r.name === name)!;
+        const document = JSON.parse(rolePolicy.props.policy as string);
+        const invoke = document.Statement.find((s: { Sid: string }) => s.Sid === "InvokeOrderApiRoutes");
+        return { rolePolicy, document, invoke };
+      };
+      const child = documentOf("orders-prod-pricing-execution");
+      const order = documentOf("orders-prod-execution");
+      const taxes = child.invoke.Resource.find((arn: string) => arn.endsWith("/GET/taxes"));
+      child.invoke.Resource = child.invoke.Resource.filter((arn: string) => arn !== taxes);
+      order.invoke.Resource = [...order.invoke.Resource, taxes];
+      for (const { rolePolicy, document } of [child, order])
+        rolePolicy.props = { ...rolePolicy.props, policy: JSON.stringify(document) };
+
+      const violations = await validateStack(stepfunctionsRoleMatchesApiCalls, resources);
+
+      assert.deepEqual(
+        violations.map((v) => v.resource),
+        ["orders-prod-pricing", "orders-prod-execution"],
+      );
+      assert.match(
+        violations[0].message,
+        /must allow execute-api:Invoke on \S+\/GET\/taxes, which state "Tax.GetTaxes"/,
+      );
+      assert.match(
+        violations[1].message,
+        /must not allow execute-api:Invoke on \S+\/GET\/taxes to role orders-prod-role/,
+      );
+    });
 
     it("names a grant removed from the role policy and a grant added to it", async () => {
       const resources = await programStack("dev");
