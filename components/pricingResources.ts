@@ -97,5 +97,5 @@ export function createPricing(name: string, inputs: PricingInputs, parent: pulum
     { parent, dependsOn: [rolePolicy] },
   );
 
-  return { stateMachine, role, rolePolicy, logGroup, definition };
+  return { stateMachine, role, logGroup };
 }
