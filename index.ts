@@ -32,3 +32,7 @@ export const consoleUrl = workflow.consoleUrl;
 export const safetyNetRuleName = workflow.safetyNetRuleName;
 export const deadLetterQueueUrl = workflow.deadLetterQueueUrl;
 export const alarmNames = workflow.alarmNames;
+// pricingFanOut "express" only: the Express pricing child, its role, and its log group (its only history).
+export const pricingStateMachineArn = workflow.pricingStateMachineArn;
+export const pricingRoleArn = workflow.pricingRoleArn;
+export const pricingLogGroupName = workflow.pricingLogGroupName;

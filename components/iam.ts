@@ -57,11 +57,33 @@ export const tracingActions = [
   "xray:GetSamplingTargets",
 ] as const;
 
-/** The state machine role's permissions: the order API's routes, log delivery, and X-Ray when tracing. */
-export function executionPolicy(
-  scope: ApiScope,
-  options: { readonly tracingEnabled: boolean },
-): PolicyDocument {
+export interface ExecutionPolicyOptions {
+  /** The routes the state machine calls (components/calledRoutes.ts): exactly these are granted. */
+  readonly called: readonly Route[];
+  readonly tracingEnabled: boolean;
+  /**
+   * The state machine it runs synchronously (pricingFanOut "express"): StartSyncExecution on this
+   * one ARN. An AWS SDK integration needs the permission of the API it calls and nothing else
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html), and the
+   * call answers with the child's result: no DescribeExecution, no events rule.
+   */
+  readonly startsSyncExecutionOf?: string;
+}
+
+/** A state machine role's permissions: its routes, the child it runs, log delivery, and X-Ray when tracing. */
+export function executionPolicy(scope: ApiScope, options: ExecutionPolicyOptions): PolicyDocument {
+  if (options.called.length === 0) {
+    // An empty Resource list is refused by IAM; a state machine without calls needs no such statement.
+    throw new Error(
+      "executionPolicy: a state machine role is granted the routes it calls, and none was given",
+    );
+  }
+  const child = options.startsSyncExecutionOf;
+  if (child !== undefined && !/^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[^*?]+$/.test(child)) {
+    throw new Error(
+      `executionPolicy: startsSyncExecutionOf must be one state machine's ARN, without wildcards; got ${JSON.stringify(child)}`,
+    );
+  }
   return {
     Version: "2012-10-17",
     Statement: [
@@ -69,8 +91,18 @@ export function executionPolicy(
         Sid: "InvokeOrderApiRoutes",
         Effect: "Allow",
         Action: "execute-api:Invoke",
-        Resource: invokeArns(scope),
+        Resource: invokeArns(scope, options.called),
       },
+      ...(child === undefined
+        ? []
+        : [
+            {
+              Sid: "StartPricingExecution",
+              Effect: "Allow" as const,
+              Action: "states:StartSyncExecution",
+              Resource: child,
+            },
+          ]),
       { Sid: "DeliverExecutionLogs", Effect: "Allow", Action: [...logDeliveryActions], Resource: "*" },
       ...(options.tracingEnabled
         ? [{ Sid: "SendTraces", Effect: "Allow" as const, Action: [...tracingActions], Resource: "*" }]

@@ -1,9 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAlarms } from "./alarmResources";
+import { orderRoutes } from "./calledRoutes";
 import { buildDefinition } from "./definition";
 import { ApiScope, executionPolicy, trustPolicy } from "./iam";
+import { createPricing } from "./pricingResources";
 import { createSafetyNet } from "./safetyNetResources";
+import { orderNamePrefix } from "./stateMachineNames";
 import { LogLevel, PricingFanOut, resolveSettings, SettingName, WorkflowType } from "./settings";
 
 export interface OrderProcessingWorkflowArgs {
@@ -63,7 +66,8 @@ const argNames: { readonly [K in SettingName]: string } = {
 /**
  * The order-processing workflow: a Step Functions state machine calling the order API through
  * API Gateway, its least-privilege role, the log group its executions are logged to, the safety
- * net that announces the failures the definition cannot (docs/outcomes.md), and the alarms.
+ * net that announces the failures the definition cannot (docs/outcomes.md), and the alarms; with
+ * pricingFanOut "express", also the Express pricing child it runs (components/pricingResources.ts).
  */
 export class OrderProcessingWorkflow extends pulumi.ComponentResource {
   public readonly stateMachineArn: pulumi.Output<string>;
@@ -80,6 +84,12 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
   /** The CloudWatch alarms, by what they watch (the `suffix` of components/alarms.ts). */
   public readonly alarmNames: pulumi.Output<Record<string, string>>;
+  /** pricingFanOut "express": the Express pricing child; undefined inline. */
+  public readonly pricingStateMachineArn: pulumi.Output<string> | undefined;
+  /** pricingFanOut "express": the pricing child's role; undefined inline. */
+  public readonly pricingRoleArn: pulumi.Output<string> | undefined;
+  /** pricingFanOut "express": where the pricing child's executions are logged (their only history); undefined inline. */
+  public readonly pricingLogGroupName: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: OrderProcessingWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before super() so that bad args register nothing at all.
@@ -115,7 +125,7 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
     const apiRegion = settings.apiRegion === undefined ? region : pulumi.output(settings.apiRegion);
-    const stateMachineNamePrefix = `${name}-`;
+    const stateMachineNamePrefix = orderNamePrefix(name);
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -153,18 +163,44 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
         stage: settings.stage,
       }));
 
+    const pricing =
+      settings.pricingFanOut === "express"
+        ? createPricing(
+            name,
+            {
+              settings,
+              partition,
+              region,
+              account,
+              apiScope,
+              kmsKeyArn: args.logging?.kmsKeyArn,
+              tags: args.tags,
+            },
+            this,
+          )
+        : undefined;
+    /** The child the definition starts and the role may start: one Output, so both name the same ARN. */
+    const pricingArn: pulumi.Output<string | undefined> =
+      pricing === undefined ? pulumi.output(undefined) : pricing.stateMachine.arn;
+
     const rolePolicy = new aws.iam.RolePolicy(
       `${name}-execution`,
       {
         role: role.id,
-        policy: apiScope.apply((scope) =>
-          JSON.stringify(executionPolicy(scope, { tracingEnabled: settings.tracingEnabled })),
+        policy: pulumi.all([apiScope, pricingArn]).apply(([scope, pricingStateMachineArn]) =>
+          JSON.stringify(
+            executionPolicy(scope, {
+              called: orderRoutes(settings.pricingFanOut),
+              tracingEnabled: settings.tracingEnabled,
+              startsSyncExecutionOf: pricingStateMachineArn,
+            }),
+          ),
         ),
       },
       parent,
     );
 
-    this.definition = apiRegion.apply((apiRegion) =>
+    this.definition = pulumi.all([apiRegion, pricingArn]).apply(([apiRegion, pricingStateMachineArn]) =>
       JSON.stringify(
         buildDefinition({
           endpoint: `${settings.apiId}.execute-api.${apiRegion}.amazonaws.com`,
@@ -173,6 +209,7 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
           maxCartItems: settings.maxCartItems,
           workflowType: settings.workflowType,
           pricingFanOut: settings.pricingFanOut,
+          pricingStateMachineArn,
         }),
       ),
     );
@@ -249,6 +286,9 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
     this.alarmNames = pulumi.output(
       Object.fromEntries(Object.entries(alarms).map(([suffix, alarm]) => [suffix, alarm.name])),
     );
+    this.pricingStateMachineArn = pricing?.stateMachine.arn;
+    this.pricingRoleArn = pricing?.role.arn;
+    this.pricingLogGroupName = pricing?.logGroup.name;
 
     this.registerOutputs({
       stateMachineArn: this.stateMachineArn,
@@ -260,6 +300,9 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
       safetyNetRuleName: this.safetyNetRuleName,
       deadLetterQueueUrl: this.deadLetterQueueUrl,
       alarmNames: this.alarmNames,
+      pricingStateMachineArn: this.pricingStateMachineArn,
+      pricingRoleArn: this.pricingRoleArn,
+      pricingLogGroupName: this.pricingLogGroupName,
     });
   }
 }

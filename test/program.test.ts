@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { valueOf } from "./support/mocks";
+import { Registration, valueOf } from "./support/mocks";
 import { stackFileConfig } from "../local/stackDefinition";
 import { ProgramFailed, ProgramRun, runProgram } from "./support/program";
 import { iamExecuteApiInvokeNotWildcarded } from "../policy/policies/iam-execute-api-invoke-not-wildcarded";
@@ -17,18 +17,34 @@ const stackRun = (stack: string): Promise<ProgramRun> => {
 const devRun = () => stackRun("dev");
 
 describe("the Pulumi program", () => {
-  for (const stack of ["dev", "prod"]) {
-    it(`deploys one workflow for the ${stack} stack with its config`, async () => {
-      const { registrations } = await stackRun(stack);
-      const stateMachines = registrations.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine");
-      assert.equal(stateMachines.length, 1);
-      assert.equal(stateMachines[0].name, `orders-${stack}`);
-      assert.equal(
-        JSON.parse(stateMachines[0].inputs.definition).States["Order.CreateOrder"].Parameters.Stage,
-        stack,
-      );
-    });
-  }
+  const stateMachinesOf = (registrations: Registration[]) =>
+    registrations.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine");
+
+  it("deploys one workflow for the dev stack with its config, pricing inline", async () => {
+    const stateMachines = stateMachinesOf((await devRun()).registrations);
+    assert.deepEqual(
+      stateMachines.map((r) => r.name),
+      ["orders-dev"],
+    );
+    const definition = JSON.parse(stateMachines[0].inputs.definition);
+    assert.equal(definition.States["Order.CreateOrder"].Parameters.Stage, "dev");
+    assert.ok(definition.States["For Each Product In Cart"]);
+  });
+
+  it("deploys the prod workflow with its config and its Express pricing child", async () => {
+    const stateMachines = stateMachinesOf((await stackRun("prod")).registrations);
+    assert.deepEqual(
+      stateMachines.map((r) => [r.name, r.inputs.type]),
+      [
+        ["orders-prod-pricing", "EXPRESS"],
+        ["orders-prod", "STANDARD"],
+      ],
+    );
+    const [child, order] = stateMachines.map((r) => JSON.parse(r.inputs.definition));
+    assert.equal(order.States["Order.CreateOrder"].Parameters.Stage, "prod");
+    assert.equal(child.States["Tax.GetTaxes"].Parameters.Stage, "prod");
+    assert.equal(order.States["Price Cart"].Parameters.StateMachineArn, stateMachines[0].state.arn);
+  });
 
   it("exports the state machine, its role, log group and console link, the safety net's rule and queue, and the alarms", async () => {
     const { exports, registrations } = await devRun();
@@ -38,6 +54,9 @@ describe("the Pulumi program", () => {
       "consoleUrl",
       "deadLetterQueueUrl",
       "logGroupName",
+      "pricingLogGroupName",
+      "pricingRoleArn",
+      "pricingStateMachineArn",
       "roleArn",
       "safetyNetRuleName",
       "stateMachineArn",
@@ -47,6 +66,31 @@ describe("the Pulumi program", () => {
     assert.match(
       String(await valueOf(exports.consoleUrl)),
       /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/states\//,
+    );
+  });
+
+  it("exports no pricing child for a stack that prices inline", async () => {
+    const { exports } = await devRun();
+    assert.deepEqual(
+      [exports.pricingStateMachineArn, exports.pricingRoleArn, exports.pricingLogGroupName],
+      [undefined, undefined, undefined],
+    );
+  });
+
+  it("exports the pricing child, its role and its log group for a stack that prices in an Express child", async () => {
+    const { exports, registrations } = await stackRun("prod");
+    const named = (name: string) => registrations.find((r) => r.name === name)!.state;
+    assert.deepEqual(
+      [
+        await valueOf(exports.pricingStateMachineArn),
+        await valueOf(exports.pricingRoleArn),
+        await valueOf(exports.pricingLogGroupName),
+      ],
+      [
+        named("orders-prod-pricing").arn,
+        named("orders-prod-pricing-role").arn,
+        named("orders-prod-pricing-logs").name,
+      ],
     );
   });
 

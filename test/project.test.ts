@@ -28,6 +28,7 @@ describe("Pulumi.yaml", () => {
       "logRetentionDays",
       "mapMaxConcurrency",
       "maxCartItems",
+      "pricingFanOut",
       "stage",
       "tracingEnabled",
       "workflowType",
@@ -51,6 +52,11 @@ describe("Pulumi.yaml", () => {
 
   it("declares the largest cart the binding AWS limits allow as the bound of maxCartItems", () => {
     assert.match(project.config.maxCartItems.description, new RegExp(`from 1 to ${maxCartItemsLimit}:`));
+  });
+
+  it("declares pricingFanOut's two values, inline by default", () => {
+    assert.equal(project.config.pricingFanOut.default, "inline");
+    assert.match(project.config.pricingFanOut.description, /\binline\b.*\bexpress\b/);
   });
 
   it("declares the same defaults as the program applies", () => {

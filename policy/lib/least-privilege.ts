@@ -1,8 +1,16 @@
-// Compares what each state machine's role may invoke with what its definition calls. Shared by the mandatory
-// stack policy (violations) and its advisory twin (what could not be verified), so both see the same facts.
+// Compares what each state machine's role may invoke with what its definition calls: its API Gateway routes, and
+// the state machines it starts. Shared by the mandatory stack policy (violations) and its advisory twin (what
+// could not be verified), so both see the same facts.
 import { PolicyResource } from "@pulumi/policy";
 import { ApiCall, apiGatewayCalls, DYNAMIC, OpenCall } from "./api-calls";
-import { matchesResource } from "./iam";
+import {
+  ExecutionStart,
+  executionStarts,
+  OpenStart,
+  START_EXECUTION,
+  START_SYNC_EXECUTION,
+} from "./execution-starts";
+import { hasWildcard, matchesResource } from "./iam";
 import { isUnknown, rawProps } from "./unknowns";
 import { definitionOf, STATE_MACHINE_TYPES } from "./state-machine";
 import { InvokeStatement, StackRoles } from "./stack-roles";
@@ -25,12 +33,16 @@ interface StateMachineCalls {
   stateMachine: PolicyResource;
   calls: ApiCall[];
   open: OpenCall[];
+  starts: ExecutionStart[];
+  openStarts: OpenStart[];
 }
 
 /**
  * For every state machine of the stack: each API Gateway call its definition makes must be allowed to its role,
  * and (with `reportUnusedGrants`) each execute-api:Invoke grant its role has must be used by a call of some
- * state machine running as that role. Roles no state machine runs as are not judged here.
+ * state machine running as that role. Likewise each state machine a Task starts, whose StartExecution or
+ * StartSyncExecution grant must name exactly the ARNs started: a wildcard there is reported as well. Roles no
+ * state machine runs as are not judged here.
  */
 export function checkStateMachineRoles(
   resources: readonly PolicyResource[],
@@ -118,6 +130,8 @@ function checkRole(
     }
   }
 
+  checkStarts(role, stateMachines, roles, findings, options);
+
   const allCalls = stateMachines.flatMap((s) => s.calls);
   if (!options.reportUnusedGrants || stateMachines.some((s) => s.open.length > 0)) return;
   const names = joinClauses(stateMachines.map((s) => subject(s.stateMachine)));
@@ -139,14 +153,102 @@ function checkRole(
 }
 
 /** The calls a state machine's definition makes, or why they cannot be read. */
-function callsOf(stateMachine: PolicyResource): { calls: ApiCall[]; open: OpenCall[] } | { problem: string } {
+function callsOf(
+  stateMachine: PolicyResource,
+): Omit<StateMachineCalls, "stateMachine"> | { problem: string } {
   const props = rawProps(stateMachine.props);
   for (const key of ["definition", "definitionString"]) {
     if (isUnknown(props[key])) return { problem: "its definition is unknown during preview" };
   }
   const parsed = definitionOf(stateMachine.type, props);
   if (!parsed.ok) return { problem: `its definition cannot be read (${parsed.problem})` };
-  return apiGatewayCalls(parsed.definition);
+  const { starts, open: openStarts } = executionStarts(parsed.definition);
+  return { ...apiGatewayCalls(parsed.definition), starts, openStarts };
+}
+
+/**
+ * The state machines the role's state machines start: each must be allowed, and (with `reportUnusedGrants`)
+ * each grant of the start actions must name one of them exactly. The start ARNs are literal, so a pattern
+ * covers one when it matches it.
+ */
+function checkStarts(
+  role: PolicyResource,
+  stateMachines: StateMachineCalls[],
+  roles: StackRoles,
+  findings: LeastPrivilegeFindings,
+  options: { reportUnusedGrants: boolean },
+): void {
+  for (const action of [START_EXECUTION, START_SYNC_EXECUTION]) {
+    const { statements, unreadable } = roles.grantsOf(role, action);
+    const allows = statements.filter((s) => s.effect === "allow");
+    const denies = statements.filter((s) => s.effect === "deny");
+    const hidden = [
+      ...unreadable,
+      ...roles.unlinked.map((what) => `${what}, whose role is unknown during preview`),
+    ];
+    const started = new Set<string>();
+    for (const { stateMachine, starts, openStarts } of stateMachines) {
+      const byArn = new Map<string, string[]>();
+      for (const start of starts.filter((s) => s.action === action)) {
+        byArn.set(start.stateMachineArn, [...(byArn.get(start.stateMachineArn) ?? []), start.state]);
+      }
+      for (const [arn, states] of byArn) {
+        started.add(arn);
+        const denied = denies.find((d) => grantMatches(d, arn));
+        if (!denied && allows.some((a) => grantMatches(a, arn))) continue;
+        const starting = `${states.length === 1 ? "state" : "states"} ${joinClauses(states.map((s) => `"${s}"`))} of ${subject(stateMachine)} ${states.length === 1 ? "starts" : "start"}`;
+        const because = denied ? `: ${denied.label} denies it` : "";
+        const message = `Role ${role.name} must allow ${action} on ${arn}, which ${starting}${because}; without it the Task fails at run time.`;
+        if (hidden.length > 0 && !denied) {
+          findings.unverified.push({
+            urn: stateMachine.urn,
+            message: `${message} The pack cannot verify it, as it cannot read all that reaches the role: ${joinClauses(hidden)}.`,
+          });
+        } else {
+          findings.violations.push({ urn: stateMachine.urn, message });
+        }
+      }
+      const open = openStarts.filter((o) => o.action === action);
+      if (open.length > 0) {
+        findings.unverified.push({
+          urn: stateMachine.urn,
+          message: `${subject(stateMachine)}: ${joinClauses(open.map((o) => `state "${o.state}" starts a state machine that is not in the definition (${o.reason})`))}, so the pack cannot verify that role ${role.name} allows ${action} on exactly it.`,
+        });
+      }
+    }
+
+    if (
+      !options.reportUnusedGrants ||
+      stateMachines.some((s) => s.openStarts.some((o) => o.action === action))
+    )
+      continue;
+    const names = joinClauses(stateMachines.map((s) => subject(s.stateMachine)));
+    for (const grant of allows) {
+      for (const pattern of grant.resources ?? [undefined]) {
+        if (pattern !== undefined && started.has(pattern)) continue;
+        const what =
+          pattern === undefined
+            ? `every state machine but ${joinClauses(grant.notResources ?? [])}`
+            : pattern;
+        const why =
+          pattern === undefined || hasWildcard(pattern)
+            ? `it names no one state machine; name ${started.size === 0 ? `none: no Task of ${names} starts one` : `exactly ${joinClauses([...started])}, which ${names} ${stateMachines.length === 1 ? "starts" : "start"}`}`
+            : `no Task of ${names} starts it`;
+        findings.violations.push({
+          urn: grant.holder.urn,
+          message: `${grant.label} must not allow ${action} on ${what} to role ${role.name}: ${why}.`,
+        });
+      }
+    }
+  }
+}
+
+/** Whether a statement's Resource (or NotResource) takes in the ARN. */
+function grantMatches(statement: InvokeStatement, arn: string): boolean {
+  if (statement.notResources !== undefined) {
+    return !statement.notResources.some((pattern) => matchesResource(pattern, arn));
+  }
+  return (statement.resources ?? []).some((pattern) => matchesResource(pattern, arn));
 }
 
 function subject(stateMachine: PolicyResource): string {

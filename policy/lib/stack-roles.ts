@@ -11,10 +11,10 @@ import { isUnknown, rawProps } from "./unknowns";
 
 export const INVOKE = "execute-api:Invoke";
 
-/** An Allow or Deny statement on execute-api:Invoke that reaches a role. */
+/** An Allow or Deny statement on an action (execute-api:Invoke unless said otherwise) that reaches a role. */
 export interface InvokeStatement {
   effect: "allow" | "deny";
-  /** Its Resource patterns that can match an execute-api ARN; undefined when it uses NotResource. */
+  /** Its Resource patterns that can match an ARN of the action's service; undefined when it uses NotResource. */
   resources?: string[];
   /** Its NotResource patterns. */
   notResources?: string[];
@@ -86,12 +86,12 @@ export class StackRoles {
     };
   }
 
-  /** Every execute-api:Invoke statement that reaches the role, and what reaches it that cannot be read. */
-  grantsOf(role: PolicyResource): RoleGrants {
+  /** Every statement on the action that reaches the role, and what reaches it that cannot be read. */
+  grantsOf(role: PolicyResource, action: string = INVOKE): RoleGrants {
     const statements: InvokeStatement[] = [];
     const unreadable = [...(this.unreadableByRole.get(role) ?? [])];
     for (const { holder, source } of this.sourcesByRole.get(role) ?? []) {
-      readStatements(holder, source, statements, unreadable);
+      readStatements(holder, source, action, statements, unreadable);
     }
     return { statements, unreadable };
   }
@@ -214,6 +214,7 @@ function arnProperty(type: string): string {
 function readStatements(
   holder: PolicyResource,
   { source, document }: PermissionSource,
+  action: string,
   statements: InvokeStatement[],
   unreadable: string[],
 ): void {
@@ -229,7 +230,7 @@ function readStatements(
   }
   for (const { name, statement } of parsed.statements) {
     const effect = effectOf(statement);
-    if (effect === undefined || !appliesToAction(statement, INVOKE)) continue;
+    if (effect === undefined || !appliesToAction(statement, action)) continue;
     const label = `${name}${of}`;
     const patterns = (key: string) => stringList((statement as JsonObject)[key]);
     if ([...patterns("Resource"), ...patterns("NotResource")].some(isUnknown)) {
@@ -237,7 +238,8 @@ function readStatements(
     } else if (statement.NotResource !== undefined) {
       statements.push({ effect, notResources: patterns("NotResource"), label, holder });
     } else {
-      const resources = patterns("Resource").filter((pattern) => mayMatchServiceArn(pattern, "execute-api"));
+      const service = action.split(":")[0];
+      const resources = patterns("Resource").filter((pattern) => mayMatchServiceArn(pattern, service));
       if (resources.length > 0) statements.push({ effect, resources, label, holder });
     }
   }

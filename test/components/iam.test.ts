@@ -8,7 +8,9 @@ import {
   safetyNetTrustPolicy,
   trustPolicy,
 } from "../../components/iam";
+import { orderRoutes, pricingRoutes } from "../../components/calledRoutes";
 import { routes } from "../../components/routes";
+import { orderNamePrefix, pricingNamePrefix } from "../../components/stateMachineNames";
 
 const scope = {
   partition: "aws",
@@ -18,7 +20,19 @@ const scope = {
   stage: "dev",
 };
 const statement = (sid: string, tracingEnabled = false) =>
-  executionPolicy(scope, { tracingEnabled }).Statement.find((s) => s.Sid === sid);
+  executionPolicy(scope, { called: orderRoutes("inline"), tracingEnabled }).Statement.find(
+    (s) => s.Sid === sid,
+  );
+const api = "arn:aws:execute-api:us-east-1:123456789012:MyApiId/dev";
+const pricingArn = "arn:aws:states:us-east-1:123456789012:stateMachine:orders-dev_pricing-1a2b3c4";
+/** The order's role policy with an Express pricing child, and the child's. */
+const expressOrder = executionPolicy(scope, {
+  called: orderRoutes("express"),
+  tracingEnabled: false,
+  startsSyncExecutionOf: pricingArn,
+});
+const pricing = executionPolicy(scope, { called: pricingRoutes(), tracingEnabled: false });
+const sids = (document: { Statement: readonly { Sid: string }[] }) => document.Statement.map((s) => s.Sid);
 
 describe("the execution role's permissions", () => {
   it("allow execute-api:Invoke on exactly the routes the workflow calls", () => {
@@ -72,10 +86,83 @@ describe("the execution role's permissions", () => {
   });
 
   it("use * for nothing but log delivery and tracing", () => {
-    const starred = executionPolicy(scope, { tracingEnabled: true })
+    const starred = executionPolicy(scope, { called: orderRoutes("inline"), tracingEnabled: true })
       .Statement.filter((s) => s.Resource === "*")
       .map((s) => s.Sid);
     assert.deepEqual(starred, ["DeliverExecutionLogs", "SendTraces"]);
+  });
+});
+
+describe("the execution roles with an Express pricing child", () => {
+  it("let the order's role invoke only its writes and its events", () => {
+    assert.deepEqual(expressOrder.Statement[0], {
+      Sid: "InvokeOrderApiRoutes",
+      Effect: "Allow",
+      Action: "execute-api:Invoke",
+      Resource: [`${api}/PATCH/carts/*`, `${api}/POST/carts`, `${api}/POST/events/receive`],
+    });
+  });
+
+  it("let the order's role start exactly the pricing child, synchronously, and nothing else of Step Functions", () => {
+    const states = expressOrder.Statement.filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith("states:")),
+    );
+    assert.deepEqual(states, [
+      {
+        Sid: "StartPricingExecution",
+        Effect: "Allow",
+        Action: "states:StartSyncExecution",
+        Resource: pricingArn,
+      },
+    ]);
+  });
+
+  it("let the pricing child's role invoke only the five GET routes it calls", () => {
+    assert.deepEqual(pricing.Statement[0].Resource, [
+      `${api}/GET/customers/*`,
+      `${api}/GET/prices/*`,
+      `${api}/GET/products/*`,
+      `${api}/GET/promotions/cart`,
+      `${api}/GET/taxes`,
+    ]);
+  });
+
+  it("give the pricing child's role no Step Functions grant, and both roles log delivery", () => {
+    assert.deepEqual(sids(pricing), ["InvokeOrderApiRoutes", "DeliverExecutionLogs"]);
+    assert.deepEqual(sids(expressOrder), [
+      "InvokeOrderApiRoutes",
+      "StartPricingExecution",
+      "DeliverExecutionLogs",
+    ]);
+  });
+
+  it("split the eight routes between the two roles, none granted to both", () => {
+    const order = expressOrder.Statement[0].Resource as string[];
+    const child = pricing.Statement[0].Resource as string[];
+    assert.deepEqual(
+      order.filter((arn) => child.includes(arn)),
+      [],
+    );
+    assert.deepEqual([...order, ...child].sort(), invokeArns(scope, Object.values(routes)));
+  });
+
+  it("refuses a state machine ARN with a wildcard as the child to start", () => {
+    assert.throws(
+      () =>
+        executionPolicy(scope, {
+          called: orderRoutes("express"),
+          tracingEnabled: false,
+          startsSyncExecutionOf: "arn:aws:states:us-east-1:123456789012:stateMachine:orders-dev_pricing-*",
+        }),
+      /startsSyncExecutionOf must be one state machine's ARN, without wildcards; got "arn:aws:states:.*:orders-dev_pricing-\*"/,
+    );
+  });
+
+  it("refuses a role without routes, which IAM would refuse as an empty Resource", () => {
+    assert.throws(
+      () => executionPolicy(scope, { called: [], tracingEnabled: false }),
+      /a state machine role is granted the routes it calls, and none was given/,
+    );
   });
 });
 
@@ -97,6 +184,33 @@ describe("the execution role's trust policy", () => {
       StringEquals: { "aws:SourceAccount": "123456789012" },
       ArnLike: { "aws:SourceArn": "arn:aws:states:us-east-1:123456789012:stateMachine:orders-dev-*" },
     });
+  });
+});
+
+describe("the trust policies of the order's and the pricing child's roles", () => {
+  const trusted = (stateMachineNamePrefix: string) =>
+    trustPolicy({ partition: "aws", region: "us-east-1", account: "123456789012", stateMachineNamePrefix })
+      .Statement[0].Condition!.ArnLike["aws:SourceArn"];
+  /** IAM's ArnLike: `*` any characters, `?` one. */
+  const matches = (pattern: string, arn: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    ).test(arn);
+  const arnOf = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
+  const order = trusted(orderNamePrefix("orders-dev"));
+  const child = trusted(pricingNamePrefix("orders-dev"));
+
+  it("let each role be assumed for its own state machine", () => {
+    assert.ok(matches(order, arnOf("orders-dev-1a2b3c4")));
+    assert.ok(matches(child, arnOf("orders-dev_pricing-1a2b3c4")));
+  });
+
+  it("do not let the order's role be assumed for the pricing child, nor the child's for the order", () => {
+    assert.equal(matches(order, arnOf("orders-dev_pricing-1a2b3c4")), false);
+    assert.equal(matches(child, arnOf("orders-dev-1a2b3c4")), false);
   });
 });
 

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { pricingRoutes } from "../../components/calledRoutes";
 import { invokeArns, logDeliveryActions } from "../../components/iam";
+import { buildPricingDefinition } from "../../components/pricingDefinition";
 import { routes } from "../../components/routes";
 import {
   executionStatusEventPattern,
@@ -479,6 +481,225 @@ describe("the OrderProcessingWorkflow component", () => {
         names["executions-failed"],
         registrations.find((r) => r.name === "orders-dev-executions-failed")!.state.name,
       );
+    });
+  });
+
+  it("creates no pricing child inline, and outputs none", async () => {
+    const { workflow, registrations, registered } = await createDefault();
+    assert.equal(registrations.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine").length, 1);
+    const policy = json(registered("aws:iam/rolePolicy:RolePolicy", "orders-dev-execution").inputs.policy);
+    assert.equal(
+      policy.Statement.some((s: { Action: unknown }) => JSON.stringify(s.Action).includes("states:")),
+      false,
+    );
+    assert.deepEqual(
+      [workflow.pricingStateMachineArn, workflow.pricingRoleArn, workflow.pricingLogGroupName],
+      [undefined, undefined, undefined],
+    );
+  });
+
+  describe('with pricingFanOut "express"', () => {
+    const kmsKeyArn = `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const expressArgs: OrderProcessingWorkflowArgs = {
+      ...devArgs,
+      pricingFanOut: "express",
+      tracingEnabled: true,
+      logging: { ...devArgs.logging, kmsKeyArn },
+      tags: { team: "orders" },
+    };
+    let withExpressArgs: ReturnType<typeof create> | undefined;
+    const createExpress = () => (withExpressArgs ??= create(expressArgs));
+    const scope = { partition: "aws", region, account, apiId: "a1b2c3d4e5", stage: "dev" };
+    const policyOf = (registered: (type: string, name?: string) => Registration, name: string) =>
+      json(registered("aws:iam/rolePolicy:RolePolicy", name).inputs.policy);
+    const statementOf = (policy: { Statement: { Sid: string }[] }, sid: string) =>
+      policy.Statement.find((s) => s.Sid === sid) as { Action: unknown; Resource: unknown } | undefined;
+
+    it("creates the pricing child, its role, policy and log group, each a child of the component", async () => {
+      const { workflow, children } = await createExpress();
+      const pricing = children.filter((c) => c.name.startsWith("orders-dev-pricing"));
+      assert.deepEqual(
+        pricing.map(({ type, name }) => [type, name]),
+        [
+          ["aws:cloudwatch/logGroup:LogGroup", "orders-dev-pricing-logs"],
+          ["aws:iam/role:Role", "orders-dev-pricing-role"],
+          ["aws:iam/rolePolicy:RolePolicy", "orders-dev-pricing-execution"],
+          ["aws:sfn/stateMachine:StateMachine", "orders-dev-pricing"],
+        ],
+      );
+      for (const child of pricing)
+        assert.equal(child.parent, workflow, `${child.name} is the component's child`);
+    });
+
+    it("makes the child an EXPRESS state machine of the pricing definition, assumed by its own role", async () => {
+      const { registered } = await createExpress();
+      const { inputs } = registered("aws:sfn/stateMachine:StateMachine", "orders-dev-pricing");
+      assert.equal(inputs.type, "EXPRESS");
+      assert.equal(inputs.namePrefix, "orders-dev_pricing-");
+      assert.equal(inputs.roleArn, registered("aws:iam/role:Role", "orders-dev-pricing-role").state.arn);
+      assert.deepEqual(
+        json(inputs.definition),
+        buildPricingDefinition({
+          endpoint: "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",
+          stage: "dev",
+          mapMaxConcurrency: 5,
+          maxCartItems: 100,
+        }),
+      );
+    });
+
+    it("keeps the order a Standard workflow that starts the child's exact ARN", async () => {
+      const { registered } = await createExpress();
+      const order = registered("aws:sfn/stateMachine:StateMachine", "orders-dev").inputs;
+      const child = registered("aws:sfn/stateMachine:StateMachine", "orders-dev-pricing").state;
+      assert.equal(order.type, "STANDARD");
+      assert.equal(json(order.definition).States["Price Cart"].Parameters.StateMachineArn, child.arn);
+    });
+
+    it("logs the child's executions, their only history, at the stack's level with execution data", async () => {
+      const { registered } = await createExpress();
+      const logGroup = registered("aws:cloudwatch/logGroup:LogGroup", "orders-dev-pricing-logs");
+      const { inputs } = registered("aws:sfn/stateMachine:StateMachine", "orders-dev-pricing");
+      assert.deepEqual(inputs.loggingConfiguration, {
+        level: "ALL",
+        includeExecutionData: true,
+        logDestination: `${logGroup.state.arn}:*`,
+      });
+      assert.deepEqual(inputs.tracingConfiguration, { enabled: true });
+    });
+
+    it("keeps the child's logs as long as the order's, encrypted alike, under the vended-logs prefix", async () => {
+      const { inputs } = (await createExpress()).registered(
+        "aws:cloudwatch/logGroup:LogGroup",
+        "orders-dev-pricing-logs",
+      );
+      assert.deepEqual(
+        [inputs.namePrefix, inputs.retentionInDays, inputs.kmsKeyId],
+        ["/aws/vendedlogs/states/orders-dev_pricing-", 14, kmsKeyArn],
+      );
+    });
+
+    it("creates the child only after its role may deliver logs", async () => {
+      const { children } = await createExpress();
+      const child = children.find((c) => c.name === "orders-dev-pricing")!;
+      const urns = await Promise.all((child.dependsOn as pulumi.Resource[]).map((r) => valueOf(r.urn)));
+      assert.deepEqual(
+        urns.map((urn) => urn.split("::").pop()),
+        ["orders-dev-pricing-execution"],
+      );
+    });
+
+    it("lets the order's role start exactly the child, synchronously, and invoke only its three routes", async () => {
+      const { registered } = await createExpress();
+      const policy = policyOf(registered, "orders-dev-execution");
+      assert.deepEqual(statementOf(policy, "StartPricingExecution"), {
+        Sid: "StartPricingExecution",
+        Effect: "Allow",
+        Action: "states:StartSyncExecution",
+        Resource: registered("aws:sfn/stateMachine:StateMachine", "orders-dev-pricing").state.arn,
+      });
+      assert.deepEqual(
+        statementOf(policy, "InvokeOrderApiRoutes")!.Resource,
+        invokeArns(scope, [routes.createOrder, routes.updateOrder, routes.receiveEvent]),
+      );
+    });
+
+    it("lets the child's role invoke only its five GET routes, log and trace", async () => {
+      const { registered } = await createExpress();
+      const policy = policyOf(registered, "orders-dev-pricing-execution");
+      assert.equal(
+        registered("aws:iam/rolePolicy:RolePolicy", "orders-dev-pricing-execution").inputs.role,
+        "orders-dev-pricing-role-id",
+      );
+      assert.deepEqual(
+        policy.Statement.map((s: { Sid: string }) => s.Sid),
+        ["InvokeOrderApiRoutes", "DeliverExecutionLogs", "SendTraces"],
+      );
+      assert.deepEqual(
+        statementOf(policy, "InvokeOrderApiRoutes")!.Resource,
+        invokeArns(scope, pricingRoutes()),
+      );
+      assert.ok(pricingRoutes().every((route) => route.method === "GET"));
+    });
+
+    it("grants Step Functions actions on the child's exact ARN only, in every policy it writes", async () => {
+      const { registrations, registered } = await createExpress();
+      type Statement = { Action: string | string[]; Resource: string | string[] };
+      const statements: Statement[] = registrations
+        .filter((r) => typeof r.inputs.policy === "string")
+        .flatMap((r) => json(r.inputs.policy).Statement);
+      const onStepFunctions = statements.filter((s) =>
+        [s.Action].flat().some((a) => a.startsWith("states:")),
+      );
+      assert.deepEqual(
+        onStepFunctions.map((s) => s.Resource),
+        [registered("aws:sfn/stateMachine:StateMachine", "orders-dev-pricing").state.arn],
+      );
+      assert.deepEqual(
+        statements.flatMap((s) => [s.Resource].flat()).filter((arn) => /:states:.*[*?]/.test(arn)),
+        [],
+      );
+    });
+
+    it("lets each role be assumed only for its own state machine: the trust prefixes do not overlap", async () => {
+      const { registered } = await createExpress();
+      const trusted = (role: string) =>
+        json(registered("aws:iam/role:Role", role).inputs.assumeRolePolicy).Statement[0].Condition.ArnLike[
+          "aws:SourceArn"
+        ] as string;
+      const matches = (pattern: string, arn: string) => arn.startsWith(pattern.replace(/\*$/, ""));
+      const order = registered("aws:sfn/stateMachine:StateMachine", "orders-dev").state.arn;
+      const child = registered("aws:sfn/stateMachine:StateMachine", "orders-dev-pricing").state.arn;
+      assert.deepEqual(
+        [order, child].map((arn) => [
+          matches(trusted("orders-dev-role"), arn),
+          matches(trusted("orders-dev-pricing-role"), arn),
+        ]),
+        [
+          [true, false],
+          [false, true],
+        ],
+      );
+    });
+
+    it("tags the child's resources", async () => {
+      const { registrations } = await createExpress();
+      const tagged = registrations.filter(
+        (r) => r.name.startsWith("orders-dev-pricing") && r.type !== "aws:iam/rolePolicy:RolePolicy",
+      );
+      assert.equal(tagged.length, 3);
+      for (const r of tagged) assert.deepEqual(r.inputs.tags, { team: "orders" }, r.name);
+    });
+
+    it("outputs the child's ARN, its role's ARN and its log group", async () => {
+      const { workflow, registered } = await createExpress();
+      assert.deepEqual(
+        [
+          await valueOf(workflow.pricingStateMachineArn!),
+          await valueOf(workflow.pricingRoleArn!),
+          await valueOf(workflow.pricingLogGroupName!),
+        ],
+        [
+          registered("aws:sfn/stateMachine:StateMachine", "orders-dev-pricing").state.arn,
+          registered("aws:iam/role:Role", "orders-dev-pricing-role").state.arn,
+          registered("aws:cloudwatch/logGroup:LogGroup", "orders-dev-pricing-logs").state.name,
+        ],
+      );
+    });
+
+    it("refuses it for an EXPRESS workflow, naming both args and registering nothing", async () => {
+      const registrations = installMocks();
+      assert.throws(
+        () =>
+          new OrderProcessingWorkflow("orders-dev", {
+            ...devArgs,
+            pricingFanOut: "express",
+            workflowType: "EXPRESS",
+          }),
+        /args.pricingFanOut "express" only saves transitions of a STANDARD workflow; args.workflowType is "EXPRESS"/,
+      );
+      await settle();
+      assert.deepEqual(registrations, []);
     });
   });
 

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { apiGatewayTask } from "../../components/apiGatewayTask";
-import { arnPath, pathParameters, routes } from "../../components/routes";
+import { AslDefinition, statesOf } from "../../components/asl";
+import { orderRoutes, pricingRoutes } from "../../components/calledRoutes";
+import { buildDefinition } from "../../components/definition";
+import { buildPricingDefinition } from "../../components/pricingDefinition";
+import { arnPath, pathParameters, Route, routes } from "../../components/routes";
+import { defaults, pricingFanOuts } from "../../components/settings";
 
 const target = { endpoint: "abc1234567.execute-api.us-east-1.amazonaws.com", stage: "dev" };
 const onError = { next: "Handle", resultPath: "$.caught" };
@@ -66,5 +71,57 @@ describe("an API Gateway task", () => {
     const task = apiGatewayTask(target, { route: routes.getTaxes, onError });
     assert.equal(task.End, true);
     assert.equal(task.Next, undefined);
+  });
+});
+
+describe("the routes each state machine calls", () => {
+  const target = { endpoint: "MyApiId.execute-api.us-east-1.amazonaws.com", stage: "dev" };
+  const pricingStateMachineArn = "arn:aws:states:us-east-1:123456789012:stateMachine:orders-dev_pricing-1";
+  const shape = { mapMaxConcurrency: defaults.mapMaxConcurrency, maxCartItems: defaults.maxCartItems };
+
+  /** `METHOD path` of every API Gateway Task of a definition, at any depth, each once, sorted. */
+  function calledBy(definition: AslDefinition): string[] {
+    const calls = statesOf(definition)
+      .map(({ state }) => state)
+      .filter((state) => state.Type === "Task" && state.Resource === "arn:aws:states:::apigateway:invoke")
+      .map((state) => {
+        const parameters = state.Parameters as Record<string, string>;
+        // `States.Format('products/{}', $.item.productId)` is the route's `products/*`.
+        const format = /^States\.Format\('([^']*)'/.exec(parameters["Path.$"] ?? "");
+        const path = format ? format[1].replaceAll("{}", "*") : parameters.Path;
+        return `${parameters.Method} ${path}`;
+      });
+    return [...new Set(calls)].sort();
+  }
+  const declared = (called: readonly Route[]) =>
+    [...new Set(called.map((route) => `${route.method} ${arnPath(route)}`))].sort();
+
+  for (const pricingFanOut of pricingFanOuts) {
+    it(`are, for the order's state machine (pricingFanOut ${pricingFanOut}), exactly those its definition calls`, () => {
+      const definition = buildDefinition({
+        ...target,
+        ...shape,
+        workflowType: "STANDARD",
+        pricingFanOut,
+        pricingStateMachineArn,
+      });
+      assert.deepEqual(declared(orderRoutes(pricingFanOut)), calledBy(definition));
+    });
+  }
+
+  it("are, for the Express pricing child, exactly those its definition calls", () => {
+    assert.deepEqual(declared(pricingRoutes()), calledBy(buildPricingDefinition({ ...target, ...shape })));
+  });
+
+  it("split the eight routes between the order and the child, every GET to the child", () => {
+    const order = orderRoutes("express");
+    const child = pricingRoutes();
+    assert.deepEqual(
+      order.filter((route) => child.includes(route)),
+      [],
+    );
+    assert.equal(new Set([...order, ...child]).size, Object.keys(routes).length);
+    assert.ok(child.every((route) => route.method === "GET"));
+    assert.ok(order.every((route) => route.method !== "GET"));
   });
 });

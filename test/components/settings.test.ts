@@ -7,12 +7,13 @@ const resolve = (given: Partial<WorkflowSettings>) =>
   resolveSettings({ ...valid, ...given }, (name) => `args.${name}`);
 
 describe("workflow settings", () => {
-  it("default to a Standard workflow logging errors only, 30 days, five products at once", () => {
+  it("default to a Standard workflow pricing inline, logging errors only, 30 days, five products at once", () => {
     assert.deepEqual(resolve({}), {
       apiId: "MyApiId",
       apiRegion: undefined,
       stage: "dev",
       workflowType: "STANDARD",
+      pricingFanOut: "inline",
       logLevel: "ERROR",
       includeExecutionData: false,
       logRetentionDays: 30,
@@ -37,6 +38,28 @@ describe("workflow settings", () => {
     }
   });
 
+  it("accept pricing inline or in an Express child", () => {
+    assert.equal(resolve({ pricingFanOut: "inline" }).pricingFanOut, "inline");
+    assert.equal(resolve({ pricingFanOut: "express" }).pricingFanOut, "express");
+  });
+
+  it("accept pricing inline in an EXPRESS workflow", () => {
+    const settings = resolve({ workflowType: "EXPRESS", pricingFanOut: "inline" });
+    assert.deepEqual([settings.workflowType, settings.pricingFanOut], ["EXPRESS", "inline"]);
+  });
+
+  it("refuse an Express pricing child for an EXPRESS workflow, which pays no transitions to save", () => {
+    assert.throws(
+      () => resolve({ workflowType: "EXPRESS", pricingFanOut: "express" }),
+      (error: unknown) =>
+        error instanceof InvalidSettingsError &&
+        error.problems.length === 1 &&
+        /^args.pricingFanOut "express" only saves transitions of a STANDARD workflow; args.workflowType is "EXPRESS", so use "inline"$/.test(
+          error.problems[0],
+        ),
+    );
+  });
+
   it("accept the $default stage of HTTP APIs", () => {
     assert.equal(resolve({ stage: "$default" }).stage, "$default");
   });
@@ -57,6 +80,16 @@ describe("workflow settings", () => {
       "an unknown workflow type",
       { workflowType: "SYNC" as never },
       /args.workflowType must be one of STANDARD, EXPRESS; got "SYNC"/,
+    ],
+    [
+      "an unknown pricing fan-out",
+      { pricingFanOut: "nested" as never },
+      /args.pricingFanOut must be one of inline, express; got "nested"/,
+    ],
+    [
+      "a pricing fan-out in the wrong case",
+      { pricingFanOut: "EXPRESS" as never },
+      /args.pricingFanOut must be one of inline, express; got "EXPRESS"/,
     ],
     [
       "an unknown log level",

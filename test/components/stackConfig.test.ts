@@ -21,6 +21,35 @@ describe("the stack config", () => {
     assert.deepEqual([settings.logLevel, settings.includeExecutionData], ["ERROR", false]);
   });
 
+  it("of prod prices in an Express child, so a Standard order's transitions do not grow with its cart", () => {
+    const { settings } = loadStackConfig(fromStackFile("prod"));
+    assert.deepEqual([settings.workflowType, settings.pricingFanOut], ["STANDARD", "express"]);
+  });
+
+  it("of dev prices inline, the default", () => {
+    assert.equal(loadStackConfig(fromStackFile("dev")).settings.pricingFanOut, "inline");
+  });
+
+  it("reads pricingFanOut", () => {
+    const { settings } = loadStackConfig(from({ apiId: "a1", stage: "s", pricingFanOut: "express" }));
+    assert.equal(settings.pricingFanOut, "express");
+  });
+
+  it("rejects an unknown pricingFanOut, naming the key and the value", () => {
+    assert.throws(
+      () => loadStackConfig(from({ apiId: "a1", stage: "s", pricingFanOut: "child" })),
+      /order-processing-workflow:pricingFanOut must be one of inline, express; got "child"/,
+    );
+  });
+
+  it("refuses pricingFanOut express with workflowType EXPRESS, naming both keys", () => {
+    assert.throws(
+      () =>
+        loadStackConfig(from({ apiId: "a1", stage: "s", workflowType: "EXPRESS", pricingFanOut: "express" })),
+      /order-processing-workflow:pricingFanOut "express" only saves transitions of a STANDARD workflow; order-processing-workflow:workflowType is "EXPRESS", so use "inline"/,
+    );
+  });
+
   it("parses integers and booleans", () => {
     const { settings } = loadStackConfig(
       from({

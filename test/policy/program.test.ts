@@ -23,11 +23,19 @@ async function violations(registrations: readonly Registration[]): Promise<strin
   return found;
 }
 
+/** The prod stack (pricing in an Express child) as the engine hands it over, run once; each caller gets its own copy. */
+let prodResources: ReturnType<typeof programStack> | undefined;
+const prodStack = async () => structuredClone(await (prodResources ??= programStack("prod")));
+
 describe("the policy pack on the program's resources", () => {
-  for (const stack of ["dev", "prod"]) {
+  // dev prices inline; prod in an Express child, with its own state machine, role, policy and log group.
+  for (const [stack, resources] of [
+    ["dev", 15],
+    ["prod", 19],
+  ] as const) {
     it(`passes every resource of the ${stack} stack`, async () => {
       const { registrations } = await runProgram(stack, stackFileConfig(stack));
-      assert.equal(registrations.filter((r) => r.type.startsWith("aws:")).length, 15);
+      assert.equal(registrations.filter((r) => r.type.startsWith("aws:")).length, resources);
       assert.deepEqual(await violations(registrations), []);
     });
   }
@@ -51,12 +59,67 @@ describe("the policy pack on the program's resources", () => {
 
   describe("the stack policy on the program's stacks", () => {
     for (const stack of ["dev", "prod"]) {
-      it(`finds the ${stack} stack's role granting exactly the routes its definition calls`, async () => {
-        const resources = await programStack(stack);
+      it(`finds each role of the ${stack} stack granting exactly the routes its state machine calls`, async () => {
+        const resources = stack === "prod" ? await prodStack() : await programStack(stack);
         assert.deepEqual(await validateStack(stepfunctionsRoleMatchesApiCalls, resources), []);
         assert.deepEqual(await validateStack(stepfunctionsRoleMatchesApiCallsUnverified, resources), []);
       });
     }
+
+    it("judges each of prod's roles by its own state machine: a GET moved from the child's role to the order's is named twice", async () => {
+      const resources = await prodStack();
+      const documentOf = (name: string) => {
+        const rolePolicy = resources.find((r) => r.name === name)!;
+        const document = JSON.parse(rolePolicy.props.policy as string);
+        const invoke = document.Statement.find((s: { Sid: string }) => s.Sid === "InvokeOrderApiRoutes");
+        return { rolePolicy, document, invoke };
+      };
+      const child = documentOf("orders-prod-pricing-execution");
+      const order = documentOf("orders-prod-execution");
+      const taxes = child.invoke.Resource.find((arn: string) => arn.endsWith("/GET/taxes"));
+      child.invoke.Resource = child.invoke.Resource.filter((arn: string) => arn !== taxes);
+      order.invoke.Resource = [...order.invoke.Resource, taxes];
+      for (const { rolePolicy, document } of [child, order])
+        rolePolicy.props = { ...rolePolicy.props, policy: JSON.stringify(document) };
+
+      const violations = await validateStack(stepfunctionsRoleMatchesApiCalls, resources);
+
+      assert.deepEqual(
+        violations.map((v) => v.resource),
+        ["orders-prod-pricing", "orders-prod-execution"],
+      );
+      assert.match(
+        violations[0].message,
+        /must allow execute-api:Invoke on \S+\/GET\/taxes, which state "Tax.GetTaxes"/,
+      );
+      assert.match(
+        violations[1].message,
+        /must not allow execute-api:Invoke on \S+\/GET\/taxes to role orders-prod-role/,
+      );
+    });
+
+    it("names prod's order role once it may start any state machine instead of its pricing child", async () => {
+      const resources = await prodStack();
+      const rolePolicy = resources.find((r) => r.name === "orders-prod-execution")!;
+      const document = JSON.parse(rolePolicy.props.policy as string);
+      const start = document.Statement.find((s: { Sid: string }) => s.Sid === "StartPricingExecution");
+      const child = start.Resource;
+      start.Resource = child.replace(/stateMachine:.*$/, "stateMachine:*");
+      rolePolicy.props = { ...rolePolicy.props, policy: JSON.stringify(document) };
+
+      const violations = await validateStack(stepfunctionsRoleMatchesApiCalls, resources);
+
+      assert.deepEqual(
+        violations.map((v) => v.resource),
+        ["orders-prod-execution"],
+      );
+      assert.match(
+        violations[0].message,
+        new RegExp(
+          `must not allow states:StartSyncExecution on \\S+:stateMachine:\\* to role orders-prod-role: it names no one state machine; name exactly ${escape(child)}`,
+        ),
+      );
+    });
 
     it("names a grant removed from the role policy and a grant added to it", async () => {
       const resources = await programStack("dev");

@@ -1,5 +1,6 @@
 // This repo's stack as the engine sends it to a stack policy, built with the program's own definition and IAM
 // builders, for the stack policy's tests.
+import { orderRoutes } from "../../components/calledRoutes";
 import { buildDefinition } from "../../components/definition";
 import { executionPolicy } from "../../components/iam";
 import { defaults } from "../../components/settings";
@@ -18,7 +19,7 @@ export const INVOKE_FULL_ACCESS = "arn:aws:iam::aws:policy/AmazonAPIGatewayInvok
 /** The routes' grants and the definition of this repo's dev stack, from the program's own builders. */
 const routesPolicy = executionPolicy(
   { partition: "aws", region: "us-east-1", account: ACCOUNT, apiId: "MyApiId", stage: "dev" },
-  { tracingEnabled: false },
+  { called: orderRoutes(defaults.pricingFanOut), tracingEnabled: false },
 );
 const orderDefinition = buildDefinition({
   endpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",

@@ -176,7 +176,16 @@ describe("stepfunctions-role-matches-api-calls", () => {
   });
 
   it("checks an Express child started by the parent against its own role, and the parent's grants alone", async () => {
-    const [role, rolePolicy, parent] = orderStack();
+    const [role, , parent] = orderStack();
+    const rolePolicy = orderStack({
+      policy: invokeDocument(granted, [
+        {
+          Effect: "Allow",
+          Action: "states:StartExecution",
+          Resource: "arn:aws:states:us-east-1:123456789012:stateMachine:child",
+        },
+      ]),
+    })[1];
     const startChild = {
       Type: "Task",
       Resource: "arn:aws:states:::states:startExecution.sync:2",
@@ -453,6 +462,115 @@ describe("stepfunctions-role-matches-api-calls", () => {
       assert.deepStrictEqual(await advisories(stack), [
         'orders: state machine orders: state "Call" calls an API whose target is not in the definition (its ApiEndpoint is set at run time), so the pack cannot verify that role orders-role allows it.',
       ]);
+    });
+  });
+
+  describe("the state machines a Task starts", () => {
+    const CHILD = "arn:aws:states:us-east-1:123456789012:stateMachine:orders-dev_pricing-1";
+    /** This repo's stack with a Task of `resource` that starts CHILD, and the grants `extra` beside the routes'. */
+    function startingStack(
+      extra: Record<string, unknown>[],
+      options: { resource?: string; parameters?: Record<string, unknown> } = {},
+    ): StackResource[] {
+      const [role, rolePolicy, stateMachine] = orderStack({ policy: invokeDocument(granted, extra) });
+      const parsed = JSON.parse(stateMachine.props.definition as string);
+      parsed.States["Price Cart"] = {
+        Type: "Task",
+        Resource: options.resource ?? "arn:aws:states:::aws-sdk:sfn:startSyncExecution",
+        Parameters: options.parameters ?? { StateMachineArn: CHILD, "Input.$": "States.JsonToString($)" },
+        End: true,
+      };
+      return [
+        role,
+        rolePolicy,
+        { ...stateMachine, props: { ...stateMachine.props, definition: JSON.stringify(parsed) } },
+      ];
+    }
+    const grant = (action: string, resource: unknown, effect = "Allow") => ({
+      Sid: "StartPricing",
+      Effect: effect,
+      Action: action,
+      Resource: resource,
+    });
+
+    it("passes a StartSyncExecution grant on exactly the child's ARN", async () => {
+      const stack = startingStack([grant("states:StartSyncExecution", CHILD)]);
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.deepStrictEqual(await advisories(stack), []);
+    });
+
+    it("reports a child the role may not start, on the state machine", async () => {
+      assert.deepStrictEqual(await messages(startingStack([])), [
+        `orders: Role orders-role must allow states:StartSyncExecution on ${CHILD}, which state "Price Cart" of state machine orders starts; without it the Task fails at run time.`,
+      ]);
+    });
+
+    it("reports a wildcard grant of the start, naming the one ARN it should be", async () => {
+      const wildcard = "arn:aws:states:us-east-1:123456789012:stateMachine:*";
+      assert.deepStrictEqual(await messages(startingStack([grant("states:StartSyncExecution", wildcard)])), [
+        `orders-execution: Statement "StartPricing" of orders-execution must not allow states:StartSyncExecution on ${wildcard} to role orders-role: it names no one state machine; name exactly ${CHILD}, which state machine orders starts.`,
+      ]);
+    });
+
+    it("reports a start granted through Resource * and states:*", async () => {
+      const violations = await messages(startingStack([grant("states:*", "*")]));
+      assert.deepStrictEqual(
+        violations.map((v) => v.split(" to role ")[0]),
+        [
+          `orders-execution: Statement "StartPricing" of orders-execution must not allow states:StartExecution on *`,
+          `orders-execution: Statement "StartPricing" of orders-execution must not allow states:StartSyncExecution on *`,
+        ],
+      );
+    });
+
+    it("reports a grant on another state machine as unused, and the child as not allowed", async () => {
+      const other = "arn:aws:states:us-east-1:123456789012:stateMachine:orders-prod_pricing-1";
+      assert.deepStrictEqual(await messages(startingStack([grant("states:StartSyncExecution", other)])), [
+        `orders: Role orders-role must allow states:StartSyncExecution on ${CHILD}, which state "Price Cart" of state machine orders starts; without it the Task fails at run time.`,
+        `orders-execution: Statement "StartPricing" of orders-execution must not allow states:StartSyncExecution on ${other} to role orders-role: no Task of state machine orders starts it.`,
+      ]);
+    });
+
+    it("asks StartExecution, not StartSyncExecution, for the Step Functions integration's startExecution.sync:2", async () => {
+      const stack = startingStack([grant("states:StartSyncExecution", CHILD)], {
+        resource: "arn:aws:states:::states:startExecution.sync:2",
+      });
+      assert.deepStrictEqual(
+        (await messages(stack)).map((v) => v.split(" on ")[0]),
+        [
+          "orders: Role orders-role must allow states:StartExecution",
+          `orders-execution: Statement "StartPricing" of orders-execution must not allow states:StartSyncExecution`,
+        ],
+      );
+    });
+
+    it("reports a start a Deny statement takes back", async () => {
+      const stack = startingStack([
+        grant("states:StartSyncExecution", CHILD),
+        { ...grant("states:Start*", "*", "Deny"), Sid: "NoStarts" },
+      ]);
+      assert.deepStrictEqual(await messages(stack), [
+        `orders: Role orders-role must allow states:StartSyncExecution on ${CHILD}, which state "Price Cart" of state machine orders starts: Statement "NoStarts" of orders-execution denies it; without it the Task fails at run time.`,
+      ]);
+    });
+
+    it("names a child chosen at run time as unverifiable, and judges no start grant then", async () => {
+      const stack = startingStack([grant("states:StartSyncExecution", "*")], {
+        parameters: { "StateMachineArn.$": "$.child", "Input.$": "States.JsonToString($)" },
+      });
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.deepStrictEqual(await advisories(stack), [
+        `orders: state machine orders: state "Price Cart" starts a state machine that is not in the definition (its StateMachineArn is set at run time), so the pack cannot verify that role orders-role allows states:StartSyncExecution on exactly it.`,
+      ]);
+    });
+
+    it("ignores a Task of any other integration", async () => {
+      const stack = startingStack([], {
+        resource: "arn:aws:states:::lambda:invoke",
+        parameters: { FunctionName: "arn:aws:lambda:us-east-1:123456789012:function:f" },
+      });
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.deepStrictEqual(await advisories(stack), []);
     });
   });
 });
