@@ -6,6 +6,7 @@
 import { performance } from "node:perf_hooks";
 import { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { buildDefinition } from "../components/definition";
+import { orderRoutes } from "../components/calledRoutes";
 import { executionPolicy } from "../components/iam";
 import { defaults } from "../components/settings";
 import { parseDefinition, walkStates } from "../policy/lib/asl";
@@ -144,7 +145,7 @@ function stack(count: number): PolicyResource[] {
   for (let i = 0; i < count; i++) {
     const apiId = `api${i}`;
     const scope = { partition: "aws", region: "us-east-1", account: "123456789012", apiId, stage: "prod" };
-    const document = executionPolicy(scope, { tracingEnabled: true });
+    const document = executionPolicy(scope, { called: orderRoutes("inline"), tracingEnabled: true });
     if (i % 10 === 0) {
       const invoke = document.Statement[0];
       const routes = (invoke.Resource as string[]).slice(1);
