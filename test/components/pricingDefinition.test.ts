@@ -125,7 +125,9 @@ describe('the order\'s definition with pricingFanOut "express"', () => {
     const record = parent.States[states.recordPricingFailure];
     const field = (key: string) => key.replace(/\.\$$/, "");
     assert.deepEqual(
-      Object.keys(record.Parameters as object).map(field).sort(),
+      Object.keys(record.Parameters as object)
+        .map(field)
+        .sort(),
       Object.keys(inlineRecord).map(field).sort(),
     );
     assert.equal(record.Next, states.orderFailedEvent);
