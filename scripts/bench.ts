@@ -1,81 +1,106 @@
 /**
- * `npm run bench`: what one order costs the workflow as the cart grows, measured locally with a
- * fixed latency per API call. A benchmark to read, not a test: nothing here passes or fails.
+ * `npm run bench`: what one order costs as the cart grows, in both pricing modes side by side
+ * (docs/pricing-fan-out.md), measured locally with a fixed latency per API call. A benchmark to
+ * read, not a test: nothing here passes or fails.
  */
+import type { PricingFanOut } from "../components/settings";
 import { Faults } from "../local/api/faults";
 import { startOrderApi } from "../local/api/server";
-import { runExecution } from "../local/runner";
+import { billingOf } from "../local/billing";
+import { ExecutionResult, runExecution } from "../local/runner";
 import { orderOfSize } from "../local/seed";
-import { loadStackDefinition } from "../local/stackDefinition";
+import { loadStackDefinition, StackDefinition } from "../local/stackDefinition";
 import { peakStateBytes, stateSizeLimitBytes } from "../local/stateSize";
 import { shouldRunBench } from "./benchArgs";
 
-const { definition, definitionSettings, settings } = loadStackDefinition("dev");
+const stack = "dev";
+const modes = ["inline", "express"] as const satisfies readonly PricingFanOut[];
+/** The same stack in both modes: only where the cart is priced differs. */
+const definitions: Record<PricingFanOut, StackDefinition> = {
+  inline: loadStackDefinition(stack, process.cwd(), { pricingFanOut: "inline" }),
+  express: loadStackDefinition(stack, process.cwd(), { pricingFanOut: "express" }),
+};
+const { settings } = definitions.inline;
 /** The last row is the largest cart the stack accepts (maxCartItems). */
-const cartSizes = [1, 10, 50, settings.maxCartItems];
+const cartSizes = [1, 3, 10, 50, settings.maxCartItems];
 const latencyMs = 20;
 const runsPerSize = 3;
 
-/** us-east-1 list prices assumed on this date; check https://aws.amazon.com/step-functions/pricing/. */
+/** us-east-1 list prices assumed on this date, before free tier: https://aws.amazon.com/step-functions/pricing/. */
 const prices = {
   asOf: "2026-11-25",
   standardPerTransition: 0.025 / 1000,
   expressPerRequest: 1.0 / 1_000_000,
+  /** The first tier (the first 1,000 hours of GB-seconds a month), the dearest. */
   expressPerGbSecond: 0.00001667,
-  /** Express bills memory in 64 MB chunks; a definition this size with small payloads needs one. */
+  /** Express bills memory in 64 MB chunks; a definition this size with these payloads needs one. */
   expressMemoryGb: 64 / 1024,
-  /** Express bills duration rounded up to the next 100 ms. */
+  /** Express bills each execution's duration rounded up to the next 100 ms. */
   expressDurationStepMs: 100,
 };
 
 interface Measure {
-  readonly products: number;
-  readonly apiCalls: number;
-  readonly transitions: number;
+  readonly standardTransitions: number;
+  readonly expressRequests: number;
+  /** Measured, summed over the Express executions. */
+  readonly expressDurationMs: number;
+  /** What AWS would bill for one order, in dollars. */
+  readonly costPerOrder: number;
   readonly wallMs: number;
-  readonly criticalPathMs: number;
-  /** The largest state input or output of the run, in bytes. */
+  /** The largest state input or output of any execution of the run, in bytes. */
   readonly peakStateBytes: number;
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function measure(products: number): Promise<Measure> {
-  const samples: Omit<Measure, "criticalPathMs">[] = [];
+const allExecutions = (run: ExecutionResult): ExecutionResult[] => [run, ...run.children.flatMap(allExecutions)];
+
+/** The executions billed as Express: the order's own if it is EXPRESS, and every child it started. */
+const expressExecutions = (execution: ExecutionResult): ExecutionResult[] =>
+  settings.workflowType === "EXPRESS" ? allExecutions(execution) : execution.children.flatMap(allExecutions);
+
+function costOf(execution: ExecutionResult): number {
+  const billing = billingOf(execution, settings.workflowType);
+  const billedSeconds = expressExecutions(execution).reduce(
+    (sum, run) =>
+      sum + (Math.ceil(run.durationMs / prices.expressDurationStepMs) * prices.expressDurationStepMs) / 1000,
+    0,
+  );
+  return (
+    billing.standardTransitions * prices.standardPerTransition +
+    billing.expressRequests * prices.expressPerRequest +
+    billedSeconds * prices.expressMemoryGb * prices.expressPerGbSecond
+  );
+}
+
+async function measure(mode: PricingFanOut, products: number): Promise<Measure> {
+  const { definition, definitionSettings, stateMachines } = definitions[mode];
+  const samples: Measure[] = [];
   // The first run warms up the engine and the HTTP client; it is not counted.
   for (let run = 0; run <= runsPerSize; run++) {
-    const api = await startOrderApi({
-      stage: definitionSettings.stage,
-      faults: new Faults().delay(latencyMs),
-    });
+    const api = await startOrderApi({ stage: definitionSettings.stage, faults: new Faults().delay(latencyMs) });
     try {
       const result = await runExecution({
         definition,
+        stateMachines,
         apiOrigins: { [definitionSettings.endpoint]: api.origin },
         input: orderOfSize(products),
       });
       if (result.status !== "SUCCEEDED")
-        throw new Error(`${products} products: ${result.error}: ${result.cause}`);
-      const transitions = result.events.filter((event) => event.type === "StateEntered").length;
+        throw new Error(`${mode}, ${products} products: ${result.error}: ${result.cause}`);
       if (run > 0)
         samples.push({
-          products,
-          apiCalls: api.requests.length,
-          transitions,
+          ...billingOf(result, settings.workflowType),
+          costPerOrder: costOf(result),
           wallMs: result.durationMs,
-          peakStateBytes: peakStateBytes(result.events),
+          peakStateBytes: Math.max(...allExecutions(result).map((execution) => peakStateBytes(execution.events))),
         });
     } finally {
       await api.close();
     }
   }
-  // Sequential phases: CreateOrder, one round of parallel calls per MaxConcurrency products, Tax, Update, Event.
-  const rounds = Math.ceil(products / definitionSettings.mapMaxConcurrency);
-  return {
-    ...samples[0],
-    wallMs: median(samples.map((sample) => sample.wallMs)),
-    criticalPathMs: (4 + rounds) * latencyMs,
-  };
+  const middle = median(samples.map((sample) => sample.wallMs));
+  return samples.find((sample) => sample.wallMs === middle)!;
 }
 
 /** One number format for the whole table: en-US digit grouping. */
@@ -85,16 +110,7 @@ const number = (value: number, fractionDigits = 0): string =>
     maximumFractionDigits: fractionDigits,
   });
 const dollars = (amount: number): string => `$${number(amount, 2)}`;
-
-function costs({ transitions, wallMs }: Measure) {
-  const billedSeconds =
-    (Math.ceil(wallMs / prices.expressDurationStepMs) * prices.expressDurationStepMs) / 1000;
-  return {
-    standard: transitions * prices.standardPerTransition * 1e6,
-    express:
-      (prices.expressPerRequest + billedSeconds * prices.expressMemoryGb * prices.expressPerGbSecond) * 1e6,
-  };
-}
+const percentOfLimit = (bytes: number): string => `${number((100 * bytes) / stateSizeLimitBytes, 1)} %`;
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
@@ -107,54 +123,59 @@ function table(rows: string[][]): string {
 }
 
 async function main(): Promise<void> {
-  const measures: Measure[] = [];
-  for (const size of cartSizes) measures.push(await measure(size));
+  const rows: string[][] = [];
+  let dearestExpress = 0;
+  for (const size of cartSizes) {
+    const inline = await measure("inline", size);
+    const express = await measure("express", size);
+    dearestExpress = Math.max(dearestExpress, express.costPerOrder);
+    rows.push([
+      number(size),
+      number(inline.standardTransitions),
+      dollars(inline.costPerOrder * 1e6),
+      `${number(inline.wallMs)} ms`,
+      percentOfLimit(inline.peakStateBytes),
+      number(express.standardTransitions),
+      number(express.expressRequests),
+      `${number(express.expressDurationMs)} ms`,
+      dollars(express.costPerOrder * 1e6),
+      `${number(express.wallMs)} ms`,
+      percentOfLimit(express.peakStateBytes),
+    ]);
+  }
   const header = [
-    "products",
-    "API calls",
-    "transitions",
+    "items",
+    "inline: transitions",
+    "/1M orders",
     "wall time",
-    "critical path",
-    "overhead",
     "peak state",
-    "of 256 KiB",
-    "Standard /1M",
-    "Express /1M",
+    "express: transitions",
+    "Express requests",
+    "Express duration",
+    "/1M orders",
+    "wall time",
+    "peak state",
   ];
-  const rows = measures.map((m) => {
-    const { standard, express } = costs(m);
-    return [
-      number(m.products),
-      number(m.apiCalls),
-      number(m.transitions),
-      `${number(m.wallMs)} ms`,
-      `${number(m.criticalPathMs)} ms`,
-      `${number(m.wallMs - m.criticalPathMs)} ms`,
-      `${number(m.peakStateBytes)} B`,
-      `${number((100 * m.peakStateBytes) / stateSizeLimitBytes, 1)} %`,
-      dollars(standard),
-      dollars(express),
-    ];
-  });
   process.stdout.write(
     [
-      `Order workflow, dev stack definition (MaxConcurrency ${definitionSettings.mapMaxConcurrency}), ${latencyMs} ms per API call, median of ${runsPerSize} runs, ${new Date().toISOString().slice(0, 10)}`,
+      `Order workflow, ${stack} stack (STANDARD, MaxConcurrency ${definitions.inline.definitionSettings.mapMaxConcurrency}), pricingFanOut inline and express, ${latencyMs} ms per API call, median of ${runsPerSize} runs, ${new Date().toISOString().slice(0, 10)}`,
       "",
       table([header, ...rows]),
       "",
-      `peak state: the largest state input or output, in bytes of JSON, against Step Functions' limit of ${number(stateSizeLimitBytes)} B (256 KiB); the last row is the largest cart the stack accepts (maxCartItems ${settings.maxCartItems})`,
-      "critical path: (CreateOrder + ceil(products / MaxConcurrency) parallel rounds + Tax + Update + Event) × latency",
-      `Standard: $${prices.standardPerTransition * 1000} per 1,000 state transitions (StateEntered events, retries would add more)`,
-      `Express:  $${(prices.expressPerRequest * 1e6).toFixed(2)} per million requests + $${prices.expressPerGbSecond} per GB-second at 64 MB, duration rounded up to ${prices.expressDurationStepMs} ms (local wall time used as the duration)`,
-      `Prices: us-east-1 list prices assumed as of ${prices.asOf}, before free tier; check https://aws.amazon.com/step-functions/pricing/`,
+      `express: the dearest order costs ${dollars(dearestExpress * 1e6)} per million orders; its Standard transitions are the same for every cart.`,
+      `transitions: states the order's STANDARD execution entered (retries would add more); the last row is the largest cart the stack accepts (maxCartItems ${settings.maxCartItems})`,
+      `Express requests and duration: the pricing child's executions, their measured local durations summed; a real API's latency makes them longer, at about $1.04 per million orders per second`,
+      `peak state: the largest state input or output of any execution, against Step Functions' ${number(stateSizeLimitBytes)} B (256 KiB)`,
+      `Prices: us-east-1 list prices assumed as of ${prices.asOf}, before free tier (https://aws.amazon.com/step-functions/pricing/): Standard $${prices.standardPerTransition * 1000} per 1,000 state transitions; Express $${(prices.expressPerRequest * 1e6).toFixed(2)} per million requests + $${prices.expressPerGbSecond} per GB-second at 64 MB, each execution rounded up to ${prices.expressDurationStepMs} ms`,
       "",
     ].join("\n"),
   );
 }
 
-const usage = `Run carts of 1, 10 and 50 products and the largest cart the dev stack accepts against the
-local order API, ${latencyMs} ms per call, and print for each the API calls, state transitions, wall
-time, peak state size and the cost per million orders as a Standard and an Express workflow.`;
+const usage = `Run carts of 1, 3, 10 and 50 products and the largest cart the ${stack} stack accepts against the
+local order API, ${latencyMs} ms per call, once with the cart priced inline and once by the Express pricing
+child, and print for each the Standard transitions, the Express requests and duration, the cost per
+million orders, the wall time and the peak state size.`;
 
 if (shouldRunBench("bench", usage)) {
   main().catch((error: Error) => {
