@@ -46,6 +46,8 @@ interface Measure {
   readonly expressDurationMs: number;
   /** What AWS would bill for one order, in dollars. */
   readonly costPerOrder: number;
+  /** What it would cost were the whole workflow EXPRESS (workflowType), this run's wall time its duration. */
+  readonly costAsExpressWorkflow: number;
   readonly wallMs: number;
   /** The largest state input or output of any execution of the run, in bytes. */
   readonly peakStateBytes: number;
@@ -59,17 +61,23 @@ const allExecutions = (run: ExecutionResult): ExecutionResult[] => [run, ...run.
 const expressExecutions = (execution: ExecutionResult): ExecutionResult[] =>
   settings.workflowType === "EXPRESS" ? allExecutions(execution) : execution.children.flatMap(allExecutions);
 
-function costOf(execution: ExecutionResult): number {
-  const billing = billingOf(execution, settings.workflowType);
-  const billedSeconds = expressExecutions(execution).reduce(
-    (sum, run) =>
-      sum + (Math.ceil(run.durationMs / prices.expressDurationStepMs) * prices.expressDurationStepMs) / 1000,
+/** Express executions of these durations: a request each, and each duration rounded up to the billing step. */
+function expressCost(durationsMs: readonly number[]): number {
+  const billedSeconds = durationsMs.reduce(
+    (sum, ms) => sum + (Math.ceil(ms / prices.expressDurationStepMs) * prices.expressDurationStepMs) / 1000,
     0,
   );
   return (
-    billing.standardTransitions * prices.standardPerTransition +
-    billing.expressRequests * prices.expressPerRequest +
+    durationsMs.length * prices.expressPerRequest +
     billedSeconds * prices.expressMemoryGb * prices.expressPerGbSecond
+  );
+}
+
+function costOf(execution: ExecutionResult): number {
+  const { standardTransitions } = billingOf(execution, settings.workflowType);
+  return (
+    standardTransitions * prices.standardPerTransition +
+    expressCost(expressExecutions(execution).map((run) => run.durationMs))
   );
 }
 
@@ -92,6 +100,7 @@ async function measure(mode: PricingFanOut, products: number): Promise<Measure> 
         samples.push({
           ...billingOf(result, settings.workflowType),
           costPerOrder: costOf(result),
+          costAsExpressWorkflow: expressCost(allExecutions(result).map((execution) => execution.durationMs)),
           wallMs: result.durationMs,
           peakStateBytes: Math.max(...allExecutions(result).map((execution) => peakStateBytes(execution.events))),
         });
@@ -135,6 +144,7 @@ async function main(): Promise<void> {
       dollars(inline.costPerOrder * 1e6),
       `${number(inline.wallMs)} ms`,
       percentOfLimit(inline.peakStateBytes),
+      dollars(inline.costAsExpressWorkflow * 1e6),
       number(express.standardTransitions),
       number(express.expressRequests),
       `${number(express.expressDurationMs)} ms`,
@@ -149,6 +159,7 @@ async function main(): Promise<void> {
     "/1M orders",
     "wall time",
     "peak state",
+    "as EXPRESS /1M",
     "express: transitions",
     "Express requests",
     "Express duration",
@@ -165,6 +176,7 @@ async function main(): Promise<void> {
       `express: the dearest order costs ${dollars(dearestExpress * 1e6)} per million orders; its Standard transitions are the same for every cart.`,
       `transitions: states the order's STANDARD execution entered (retries would add more); the last row is the largest cart the stack accepts (maxCartItems ${settings.maxCartItems})`,
       `Express requests and duration: the pricing child's executions, their measured local durations summed; a real API's latency makes them longer, at about $1.04 per million orders per second`,
+      `as EXPRESS: the inline run billed as an EXPRESS workflow (workflowType), at-least-once and without the safety net (README: Standard or Express)`,
       `peak state: the largest state input or output of any execution, against Step Functions' ${number(stateSizeLimitBytes)} B (256 KiB)`,
       `Prices: us-east-1 list prices assumed as of ${prices.asOf}, before free tier (https://aws.amazon.com/step-functions/pricing/): Standard $${prices.standardPerTransition * 1000} per 1,000 state transitions; Express $${(prices.expressPerRequest * 1e6).toFixed(2)} per million requests + $${prices.expressPerGbSecond} per GB-second at 64 MB, each execution rounded up to ${prices.expressDurationStepMs} ms`,
       "",
