@@ -9,6 +9,8 @@ import { deliveryTimeoutSeconds, runSafetyNet, SafetyNetOutcome } from "./safety
 export interface LocalRunOptions {
   readonly definition: AslDefinition;
   readonly definitionSettings: DefinitionSettings;
+  /** The state machines the definition may start, by ARN: a stack's pricing child (StackDefinition). */
+  readonly stateMachines?: Readonly<Record<string, AslDefinition>>;
   readonly input: unknown;
   readonly faults?: Faults;
   readonly retryScale?: number;
@@ -29,10 +31,19 @@ export interface LocalRun {
   readonly api: OrderApi;
 }
 
-/** Refuses a state the definition does not have, naming the ones it has. */
-export function checkAbortAt(definition: AslDefinition, state: string | undefined): void {
+/** The state names of the definitions, each once: where a run may stop. */
+export const stateNamesOf = (definitions: readonly AslDefinition[]): string[] => [
+  ...new Set(definitions.flatMap((definition) => statesOf(definition).map((located) => located.name))),
+];
+
+/** Refuses a state neither the definition nor a state machine it starts has, naming the ones they have. */
+export function checkAbortAt(
+  definition: AslDefinition,
+  state: string | undefined,
+  stateMachines: Readonly<Record<string, AslDefinition>> = {},
+): void {
   if (state === undefined) return;
-  const names = [...new Set(statesOf(definition).map((located) => located.name))];
+  const names = stateNamesOf([definition, ...Object.values(stateMachines)]);
   if (!names.includes(state)) {
     throw new Error(`--abort-at: no state "${state}" in the definition. States: ${names.join(", ")}.`);
   }
@@ -43,13 +54,14 @@ export function checkAbortAt(definition: AslDefinition, state: string | undefine
  * safety net on its final status. The API is closed when this resolves.
  */
 export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
-  checkAbortAt(options.definition, options.abortAt);
+  checkAbortAt(options.definition, options.abortAt, options.stateMachines);
   const { stage, endpoint } = options.definitionSettings;
   const api = await startOrderApi({ stage, faults: options.faults ?? new Faults() });
   try {
     options.onStarted?.(api.origin);
     const execution = await runExecution({
       definition: options.definition,
+      stateMachines: options.stateMachines,
       apiOrigins: { [endpoint]: api.origin },
       input: options.input,
       retryScale: options.retryScale,
