@@ -4,7 +4,6 @@
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { resolve } from "node:path";
-import { statesOf } from "../components/asl";
 import { routes } from "../components/routes";
 import { Faults } from "./api/faults";
 import { defaultInputFile, parseCliArgs, usage, UsageError } from "./cliArgs";
@@ -14,7 +13,7 @@ import { apiGatewayTasks } from "./definitionStates";
 import { suggestion } from "./didYouMean";
 import { routeOperationFor } from "./faultTargets";
 import { latencyWarnings } from "./latencyWarnings";
-import { checkAbortAt, runLocally } from "./localRun";
+import { checkAbortAt, runLocally, stateNamesOf } from "./localRun";
 import { safetyNetSummary } from "./safetyNetSummary";
 import { stateSizeLimitBytes } from "./stateSize";
 import { summary, TracePrinter } from "./trace";
@@ -119,17 +118,19 @@ async function runCli(
     stdout.write(`${usage}\n`);
     return exitCodes.succeeded;
   }
-  const { definition, definitionSettings } = loadStackForCli(options.stack);
+  const { definition, definitionSettings, stateMachines } = loadStackForCli(options.stack);
+  // The order's definition and the pricing child's (pricingFanOut "express"): faults and stops reach both.
+  const definitions = [definition, ...Object.values(stateMachines)];
   const input = readInput(options.inputFile, options.inputFile === defaultInputFile ? "." : invokedFrom);
   const targets = [
     ...new Set([
       ...Object.values(routes).map((route) => route.operation),
-      ...apiGatewayTasks(definition).map(({ name }) => name),
+      ...apiGatewayTasks(definitions).map(({ name }) => name),
     ]),
   ];
   const operation = (target: string, option: string): string => {
     try {
-      return routeOperationFor(target, definition);
+      return routeOperationFor(target, definitions);
     } catch (error) {
       throw new UsageError(`${option}: ${(error as Error).message}${suggestion(target, targets)}`);
     }
@@ -161,13 +162,13 @@ async function runCli(
     }
   }
   for (const { operation: delayed, ms } of latencies) faults.delay(ms, delayed);
-  for (const warning of latencyWarnings(latencies, definition, options.timeoutScale)) {
+  for (const warning of latencyWarnings(latencies, definitions, options.timeoutScale)) {
     stderr.write(`${warning}\n`);
   }
   try {
-    checkAbortAt(definition, options.abortAt);
+    checkAbortAt(definition, options.abortAt, stateMachines);
   } catch (error) {
-    const stateNames = statesOf(definition).map(({ name }) => name);
+    const stateNames = stateNamesOf(definitions);
     throw new UsageError(`${(error as Error).message}${suggestion(options.abortAt ?? "", stateNames)}`);
   }
 
@@ -178,6 +179,7 @@ async function runCli(
   const run = await runLocally({
     definition,
     definitionSettings,
+    stateMachines,
     input,
     faults,
     retryScale: options.retryScale,
@@ -191,12 +193,12 @@ async function runCli(
             )}\n\n`,
           )
       : undefined,
-    onEvent: traced ? (event) => trace.print(event) : undefined,
+    onEvent: traced ? (event, scope) => trace.print(event, scope) : undefined,
   });
   if (options.json) {
     stdout.write(`${JSON.stringify(run.result)}\n`);
   } else {
-    stdout.write(`${summary(run.execution, run.api.requests, colors)}\n`);
+    stdout.write(`${summary(run.execution, run.result.billing, run.api.requests, colors)}\n`);
     stdout.write(`${safetyNetSummary(run.safetyNet, colors)}\n`);
   }
   return run.execution.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;

@@ -3,7 +3,8 @@ import type { DefinitionSettings } from "../components/definition";
 import { Faults } from "./api/faults";
 import { OrderApi, startOrderApi } from "./api/server";
 import { runResult, RunResult } from "./runResult";
-import { defaultTimeoutScale, ExecutionEvent, ExecutionResult, runExecution } from "./runner";
+import type { StackDefinition } from "./stackDefinition";
+import { defaultTimeoutScale, ExecutionOptions, ExecutionResult, runExecution } from "./runner";
 import { deliveryTimeoutSeconds, runSafetyNet, SafetyNetOutcome } from "./safetyNet";
 
 export interface LocalRunOptions {
@@ -20,7 +21,7 @@ export interface LocalRunOptions {
   readonly safetyNetMaxAttempts?: number;
   /** Called once the local API listens, with where. */
   readonly onStarted?: (origin: string) => void;
-  readonly onEvent?: (event: ExecutionEvent) => void;
+  readonly onEvent?: ExecutionOptions["onEvent"];
 }
 
 export interface LocalRun {
@@ -80,8 +81,29 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
         Math.round(deliveryTimeoutSeconds * 1000 * (options.timeoutScale ?? defaultTimeoutScale)),
       ),
     });
-    return { execution, safetyNet, result: runResult(execution, api, safetyNet), api };
+    return {
+      execution,
+      safetyNet,
+      result: runResult(execution, api, safetyNet, options.definitionSettings.workflowType),
+      api,
+    };
   } finally {
     await api.close();
   }
+}
+
+/** What runOrder needs of a stack: its definitions, as loadStackDefinition builds them. */
+export type LocalStack = Pick<StackDefinition, "definition" | "definitionSettings" | "stateMachines">;
+
+/**
+ * One order on a stack, either pricingFanOut: `run.result.billing` is what AWS would bill for it.
+ * `loadStackDefinition("dev", undefined, { pricingFanOut: "express" })` gives the other mode.
+ */
+export function runOrder(
+  stack: LocalStack,
+  input: unknown,
+  options: Omit<LocalRunOptions, keyof LocalStack | "input"> = {},
+): Promise<LocalRun> {
+  const { definition, definitionSettings, stateMachines } = stack;
+  return runLocally({ ...options, definition, definitionSettings, stateMachines, input });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
+import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from "./engine";
 import { AslDefinition, statesOf } from "../components/asl";
 import { startSyncExecution } from "../components/definition";
 import { ApiGatewayInvoker, ApiGatewayParameters } from "./apiGatewayInvoker";
