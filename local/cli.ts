@@ -112,16 +112,20 @@ async function runCli(
   stdout: Output,
   stderr: Output,
   invokedFrom: string,
+  projectDir: string,
 ): Promise<number> {
   const options = parseCliArgs(args);
   if (options.help) {
     stdout.write(`${usage}\n`);
     return exitCodes.succeeded;
   }
-  const { definition, definitionSettings, stateMachines } = loadStackForCli(options.stack);
+  const { definition, definitionSettings, stateMachines } = loadStackForCli(options.stack, projectDir);
   // The order's definition and the pricing child's (pricingFanOut "express"): faults and stops reach both.
   const definitions = [definition, ...Object.values(stateMachines)];
-  const input = readInput(options.inputFile, options.inputFile === defaultInputFile ? "." : invokedFrom);
+  const input = readInput(
+    options.inputFile,
+    options.inputFile === defaultInputFile ? projectDir : invokedFrom,
+  );
   const targets = [
     ...new Set([
       ...Object.values(routes).map((route) => route.operation),
@@ -207,16 +211,18 @@ async function runCli(
 /**
  * Runs the command and returns its exit code; problems before the run go to `stderr`, one message each.
  * npm runs scripts in the project, so a relative `--input` is taken from where npm was invoked
- * (INIT_CWD), as the one typing it means: `cd samples && npm start -- --input order.json`.
+ * (INIT_CWD), as the one typing it means: `cd samples && npm start -- --input order.json`. The
+ * stacks are the `Pulumi.<stack>.yaml` files of `projectDir`.
  */
 export async function main(
   args: readonly string[],
   stdout: Output,
   stderr: Output,
   invokedFrom = process.env.INIT_CWD ?? process.cwd(),
+  projectDir = process.cwd(),
 ): Promise<number> {
   try {
-    return await runCli(args, stdout, stderr, invokedFrom);
+    return await runCli(args, stdout, stderr, invokedFrom, projectDir);
   } catch (error) {
     if (error instanceof UsageError) {
       stderr.write(`${error.message}\n\nSee npm start -- --help\n`);
