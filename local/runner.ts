@@ -116,18 +116,28 @@ function freshExecutionArn(identity: ExecutionIdentity): { readonly arn: string;
     : { arn: `arn:aws:states:${regionAndAccount}:execution:${machineName}:${name}`, name };
 }
 
-/** Validating a definition takes the engine about 0.1 s, so each is validated once, then run as often as needed. */
+/**
+ * Validating a definition takes the engine about 0.1 s, so each is validated once, then run as
+ * often as needed: found by the object, or else by its JSON, as every `npm start` in one process
+ * (the CLI tests) builds the same definitions anew. The text is taken before the engine sees the
+ * object, which it fills with defaults.
+ */
 const machines = new WeakMap<AslDefinition, StateMachine>();
+const machinesByText = new Map<string, StateMachine>();
 
 function machineFor(definition: AslDefinition): StateMachine {
   let machine = machines.get(definition);
   if (machine === undefined) {
-    // The ASL types of this project and of the engine describe the same JSON.
-    machine = new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
-      // The engine's ARN check only knows Lambda ARNs.
-      validationOptions: { checkArn: false },
-    });
+    const text = JSON.stringify(definition);
+    machine =
+      machinesByText.get(text) ??
+      // The ASL types of this project and of the engine describe the same JSON.
+      new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
+        // The engine's ARN check only knows Lambda ARNs.
+        validationOptions: { checkArn: false },
+      });
     machines.set(definition, machine);
+    machinesByText.set(text, machine);
   }
   return machine;
 }

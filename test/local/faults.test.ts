@@ -7,17 +7,7 @@ import { Contract } from "../../local/api/contract";
 import type { OrderApi } from "../../local/api/server";
 import { apiGatewayTasks } from "../../local/definitionStates";
 import type { ExecutionEvent, ExecutionResult } from "../../local/runner";
-import {
-  dev,
-  devExpress,
-  eventsOfType,
-  Mode,
-  modeNames,
-  modes,
-  oneItemOrder,
-  runOn,
-  sampleOrder,
-} from "./harness";
+import { dev, devExpress, eventsOfType, Mode, modeNames, modes, oneItemOrder, runOn } from "./harness";
 import { faultCaseName, FaultLabel, matrixRuns } from "./matrix";
 
 /** The Task state whose failure each route's faults exercise, and what the failure path reports for it. */
@@ -147,10 +137,10 @@ for (const mode of modeNames)
       });
     }
 
+    const caseOf = (route: Route) => cases.find((testCase) => testCase.route === route)!;
+
     it("reports a cart that was never created as cartId null", async () => {
-      const { api } = await runOn(modes[mode], oneItemOrder, (api) =>
-        api.faults.fail(routes.createOrder.operation, { status: 500, count: Infinity }),
-      );
+      const { api } = await fromMatrix(mode, caseOf(routes.createOrder), "500x*");
       assert.equal(eventsOfType(api, "OrderFailed")[0].detail.cartId, null);
     });
 
@@ -168,9 +158,7 @@ for (const mode of modeNames)
     });
 
     it("creates one cart when CreateOrder is retried after the API created it but the response was lost", async () => {
-      const { result, api } = await runOn(modes[mode], sampleOrder, (api) =>
-        api.faults.fail(routes.createOrder.operation, { status: 504, count: 1, responseLost: true }),
-      );
+      const { execution: result, api } = await fromMatrix(mode, caseOf(routes.createOrder), "lost 504x1");
       assert.equal(result.status, "SUCCEEDED");
       const creates = api.calls(routes.createOrder.operation);
       assert.deepEqual(
@@ -185,9 +173,7 @@ for (const mode of modeNames)
     });
 
     it("announces OrderCreated once when its POST is retried after the response was lost", async () => {
-      const { result, api } = await runOn(modes[mode], sampleOrder, (api) =>
-        api.faults.fail(routes.receiveEvent.operation, { status: 503, count: 1, responseLost: true }),
-      );
+      const { execution: result, api } = await fromMatrix(mode, caseOf(routes.receiveEvent), "lost 504x1");
       assert.equal(result.status, "SUCCEEDED");
       assert.equal(api.calls(routes.receiveEvent.operation).length, 2);
       assert.equal(eventsOfType(api, "OrderCreated").length, 1);
