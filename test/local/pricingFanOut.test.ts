@@ -193,6 +193,23 @@ describe("the pricing child, run locally (pricingFanOut express)", () => {
     assert.equal(run.result.calls[routes.updateOrder.operation], 0);
   });
 
+  it("stops the child when the order outlasts its TimeoutSeconds while the child runs", async () => {
+    // The order's 10 s are 67 ms here; the child's calls take 40 ms each, so it is still pricing.
+    const definition = { ...devExpress.definition, TimeoutSeconds: 10 };
+    const run = await runOrder({ ...devExpress, definition }, oneItemOrder, {
+      faults: new Faults().delay(40),
+      retryScale: testRetryScale,
+      timeoutScale: 1 / 150,
+    });
+    assert.equal(run.result.status, "TIMED_OUT");
+    const [child] = run.execution.children;
+    assert.equal(child.status, "ABORTED");
+    assert.deepEqual(
+      run.api.events.map((event) => [event.eventType, event.detail.executionStatus]),
+      [["OrderFailed", "TIMED_OUT"]],
+    );
+  });
+
   it("fails Price Cart with Sfn.StateMachineDoesNotExistException for a state machine it may not start, then announces it", async () => {
     const run = await runOrder({ ...devExpress, stateMachines: {} }, oneItemOrder, {
       retryScale: testRetryScale,
