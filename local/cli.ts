@@ -4,7 +4,6 @@
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { resolve } from "node:path";
-import { statesOf } from "../components/asl";
 import { routes } from "../components/routes";
 import { Faults } from "./api/faults";
 import { defaultInputFile, parseCliArgs, usage, UsageError } from "./cliArgs";
@@ -14,7 +13,7 @@ import { apiGatewayTasks } from "./definitionStates";
 import { suggestion } from "./didYouMean";
 import { routeOperationFor } from "./faultTargets";
 import { latencyWarnings } from "./latencyWarnings";
-import { checkAbortAt, runLocally } from "./localRun";
+import { checkAbortAt, runLocally, stateNamesOf } from "./localRun";
 import { safetyNetSummary } from "./safetyNetSummary";
 import { stateSizeLimitBytes } from "./stateSize";
 import { summary, TracePrinter } from "./trace";
@@ -113,23 +112,29 @@ async function runCli(
   stdout: Output,
   stderr: Output,
   invokedFrom: string,
+  projectDir: string,
 ): Promise<number> {
   const options = parseCliArgs(args);
   if (options.help) {
     stdout.write(`${usage}\n`);
     return exitCodes.succeeded;
   }
-  const { definition, definitionSettings } = loadStackForCli(options.stack);
-  const input = readInput(options.inputFile, options.inputFile === defaultInputFile ? "." : invokedFrom);
+  const { definition, definitionSettings, stateMachines } = loadStackForCli(options.stack, projectDir);
+  // The order's definition and the pricing child's (pricingFanOut "express"): faults and stops reach both.
+  const definitions = [definition, ...Object.values(stateMachines)];
+  const input = readInput(
+    options.inputFile,
+    options.inputFile === defaultInputFile ? projectDir : invokedFrom,
+  );
   const targets = [
     ...new Set([
       ...Object.values(routes).map((route) => route.operation),
-      ...apiGatewayTasks(definition).map(({ name }) => name),
+      ...apiGatewayTasks(definitions).map(({ name }) => name),
     ]),
   ];
   const operation = (target: string, option: string): string => {
     try {
-      return routeOperationFor(target, definition);
+      return routeOperationFor(target, definitions);
     } catch (error) {
       throw new UsageError(`${option}: ${(error as Error).message}${suggestion(target, targets)}`);
     }
@@ -161,13 +166,13 @@ async function runCli(
     }
   }
   for (const { operation: delayed, ms } of latencies) faults.delay(ms, delayed);
-  for (const warning of latencyWarnings(latencies, definition, options.timeoutScale)) {
+  for (const warning of latencyWarnings(latencies, definitions, options.timeoutScale)) {
     stderr.write(`${warning}\n`);
   }
   try {
-    checkAbortAt(definition, options.abortAt);
+    checkAbortAt(definition, options.abortAt, stateMachines);
   } catch (error) {
-    const stateNames = statesOf(definition).map(({ name }) => name);
+    const stateNames = stateNamesOf(definitions);
     throw new UsageError(`${(error as Error).message}${suggestion(options.abortAt ?? "", stateNames)}`);
   }
 
@@ -178,6 +183,7 @@ async function runCli(
   const run = await runLocally({
     definition,
     definitionSettings,
+    stateMachines,
     input,
     faults,
     retryScale: options.retryScale,
@@ -191,12 +197,12 @@ async function runCli(
             )}\n\n`,
           )
       : undefined,
-    onEvent: traced ? (event) => trace.print(event) : undefined,
+    onEvent: traced ? (event, scope) => trace.print(event, scope) : undefined,
   });
   if (options.json) {
     stdout.write(`${JSON.stringify(run.result)}\n`);
   } else {
-    stdout.write(`${summary(run.execution, run.api.requests, colors)}\n`);
+    stdout.write(`${summary(run.execution, run.result.billing, run.api.requests, colors)}\n`);
     stdout.write(`${safetyNetSummary(run.safetyNet, colors)}\n`);
   }
   return run.execution.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
@@ -205,16 +211,18 @@ async function runCli(
 /**
  * Runs the command and returns its exit code; problems before the run go to `stderr`, one message each.
  * npm runs scripts in the project, so a relative `--input` is taken from where npm was invoked
- * (INIT_CWD), as the one typing it means: `cd samples && npm start -- --input order.json`.
+ * (INIT_CWD), as the one typing it means: `cd samples && npm start -- --input order.json`. The
+ * stacks are the `Pulumi.<stack>.yaml` files of `projectDir`.
  */
 export async function main(
   args: readonly string[],
   stdout: Output,
   stderr: Output,
   invokedFrom = process.env.INIT_CWD ?? process.cwd(),
+  projectDir = process.cwd(),
 ): Promise<number> {
   try {
-    return await runCli(args, stdout, stderr, invokedFrom);
+    return await runCli(args, stdout, stderr, invokedFrom, projectDir);
   } catch (error) {
     if (error instanceof UsageError) {
       stderr.write(`${error.message}\n\nSee npm start -- --help\n`);

@@ -127,12 +127,18 @@ export const optionTable: readonly OptionSpec[] = [
     name: "abort-at",
     type: "string",
     value: "<state>",
-    help: ["Stop the execution when that state is entered (status ABORTED)."],
+    help: [
+      "Stop the execution when that state is entered (status ABORTED); a state of",
+      "the pricing child (pricingFanOut express) stops the child and the order.",
+    ],
   },
   {
     name: "json",
     type: "boolean",
-    help: ["Print only the run's result, as one JSON object", "(so --quiet changes nothing)."],
+    help: [
+      "Print only the run's result, as one JSON object, with billing: Standard",
+      "transitions, Express requests and duration (so --quiet changes nothing).",
+    ],
   },
   { name: "quiet", short: "q", type: "boolean", help: ["Print only the summary, not each state."] },
   { name: "help", short: "h", type: "boolean", help: ["Show this help."] },

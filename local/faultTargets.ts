@@ -1,7 +1,6 @@
-import type { AslDefinition } from "../components/asl";
 import { routes } from "../components/routes";
 import { matchRoute } from "./api/routeMatcher";
-import { apiGatewayTasks } from "./definitionStates";
+import { apiGatewayTasks, Definitions } from "./definitionStates";
 import { pathTemplateOf } from "./taskPath";
 
 /** `States.Format('products/{}', $.productId)` gives `products/x`: any value selects the same route. */
@@ -11,17 +10,18 @@ const pathOf = (parameters: Record<string, unknown>): string | undefined =>
 /**
  * Faults are injected by the API, per route. A fault may name the route (its operation, e.g.
  * `Event.Receive`) or an API Gateway Task state of the definition (e.g. `Event.Receive
- * OrderCreatedEvent`), which stands for the route that state calls.
+ * OrderCreatedEvent`), which stands for the route that state calls, in the order's definition or
+ * a state machine it starts.
  */
-export function routeOperationFor(name: string, definition: AslDefinition): string {
+export function routeOperationFor(name: string, definitions: Definitions): string {
   const operations = Object.values(routes).map((route) => route.operation);
   if (operations.includes(name as (typeof operations)[number])) return name;
-  const task = apiGatewayTasks(definition).find((located) => located.name === name);
+  const task = apiGatewayTasks(definitions).find((located) => located.name === name);
   const parameters = task?.state.Parameters as Record<string, unknown> | undefined;
   const path = parameters === undefined ? undefined : pathOf(parameters);
   const route = path === undefined ? undefined : matchRoute(String(parameters?.Method), `/${path}`)?.route;
   if (route === undefined) {
-    const states = apiGatewayTasks(definition)
+    const states = apiGatewayTasks(definitions)
       .map((located) => located.name)
       .filter((state) => !operations.includes(state as (typeof operations)[number]));
     throw new Error(

@@ -1,5 +1,4 @@
-import type { AslDefinition } from "../components/asl";
-import { apiGatewayTasks } from "./definitionStates";
+import { apiGatewayTasks, Definitions } from "./definitionStates";
 import { routeOperationFor } from "./faultTargets";
 
 /** The ASL default for a Task without TimeoutSeconds. */
@@ -12,12 +11,12 @@ const defaultTimeoutSeconds = 60;
  */
 export function latencyWarnings(
   latencies: readonly { readonly operation: string | undefined; readonly ms: number }[],
-  definition: AslDefinition,
+  definitions: Definitions,
   timeoutScale: number,
 ): string[] {
-  const tasks = apiGatewayTasks(definition).map(({ name, state }) => ({
+  const tasks = apiGatewayTasks(definitions).map(({ name, state }) => ({
     name,
-    operation: routeOperationFor(name, definition),
+    operation: routeOperationFor(name, definitions),
     timeoutSeconds: Number(state.TimeoutSeconds ?? defaultTimeoutSeconds),
   }));
   // A route's own latency replaces the one for every route, so only that one can outlast its Tasks.

@@ -3,12 +3,15 @@ import type { DefinitionSettings } from "../components/definition";
 import { Faults } from "./api/faults";
 import { OrderApi, startOrderApi } from "./api/server";
 import { runResult, RunResult } from "./runResult";
-import { defaultTimeoutScale, ExecutionEvent, ExecutionResult, runExecution } from "./runner";
+import type { StackDefinition } from "./stackDefinition";
+import { defaultTimeoutScale, ExecutionOptions, ExecutionResult, runExecution } from "./runner";
 import { deliveryTimeoutSeconds, runSafetyNet, SafetyNetOutcome } from "./safetyNet";
 
 export interface LocalRunOptions {
   readonly definition: AslDefinition;
   readonly definitionSettings: DefinitionSettings;
+  /** The state machines the definition may start, by ARN: a stack's pricing child (StackDefinition). */
+  readonly stateMachines?: Readonly<Record<string, AslDefinition>>;
   readonly input: unknown;
   readonly faults?: Faults;
   readonly retryScale?: number;
@@ -18,7 +21,7 @@ export interface LocalRunOptions {
   readonly safetyNetMaxAttempts?: number;
   /** Called once the local API listens, with where. */
   readonly onStarted?: (origin: string) => void;
-  readonly onEvent?: (event: ExecutionEvent) => void;
+  readonly onEvent?: ExecutionOptions["onEvent"];
 }
 
 export interface LocalRun {
@@ -29,10 +32,19 @@ export interface LocalRun {
   readonly api: OrderApi;
 }
 
-/** Refuses a state the definition does not have, naming the ones it has. */
-export function checkAbortAt(definition: AslDefinition, state: string | undefined): void {
+/** The state names of the definitions, each once: where a run may stop. */
+export const stateNamesOf = (definitions: readonly AslDefinition[]): string[] => [
+  ...new Set(definitions.flatMap((definition) => statesOf(definition).map((located) => located.name))),
+];
+
+/** Refuses a state neither the definition nor a state machine it starts has, naming the ones they have. */
+export function checkAbortAt(
+  definition: AslDefinition,
+  state: string | undefined,
+  stateMachines: Readonly<Record<string, AslDefinition>> = {},
+): void {
   if (state === undefined) return;
-  const names = [...new Set(statesOf(definition).map((located) => located.name))];
+  const names = stateNamesOf([definition, ...Object.values(stateMachines)]);
   if (!names.includes(state)) {
     throw new Error(`--abort-at: no state "${state}" in the definition. States: ${names.join(", ")}.`);
   }
@@ -43,13 +55,14 @@ export function checkAbortAt(definition: AslDefinition, state: string | undefine
  * safety net on its final status. The API is closed when this resolves.
  */
 export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
-  checkAbortAt(options.definition, options.abortAt);
+  checkAbortAt(options.definition, options.abortAt, options.stateMachines);
   const { stage, endpoint } = options.definitionSettings;
   const api = await startOrderApi({ stage, faults: options.faults ?? new Faults() });
   try {
     options.onStarted?.(api.origin);
     const execution = await runExecution({
       definition: options.definition,
+      stateMachines: options.stateMachines,
       apiOrigins: { [endpoint]: api.origin },
       input: options.input,
       retryScale: options.retryScale,
@@ -68,8 +81,29 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
         Math.round(deliveryTimeoutSeconds * 1000 * (options.timeoutScale ?? defaultTimeoutScale)),
       ),
     });
-    return { execution, safetyNet, result: runResult(execution, api, safetyNet), api };
+    return {
+      execution,
+      safetyNet,
+      result: runResult(execution, api, safetyNet, options.definitionSettings.workflowType),
+      api,
+    };
   } finally {
     await api.close();
   }
+}
+
+/** What runOrder needs of a stack: its definitions, as loadStackDefinition builds them. */
+export type LocalStack = Pick<StackDefinition, "definition" | "definitionSettings" | "stateMachines">;
+
+/**
+ * One order on a stack, either pricingFanOut: `run.result.billing` is what AWS would bill for it.
+ * `loadStackDefinition("dev", undefined, { pricingFanOut: "express" })` gives the other mode.
+ */
+export function runOrder(
+  stack: LocalStack,
+  input: unknown,
+  options: Omit<LocalRunOptions, keyof LocalStack | "input"> = {},
+): Promise<LocalRun> {
+  const { definition, definitionSettings, stateMachines } = stack;
+  return runLocally({ ...options, definition, definitionSettings, stateMachines, input });
 }

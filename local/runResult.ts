@@ -1,4 +1,6 @@
 import { routes } from "../components/routes";
+import type { WorkflowType } from "../components/settings";
+import { Billing, billingOf, statesEntered } from "./billing";
 import type { OrderApi } from "./api/server";
 import type { Cart } from "./api/orderService";
 import type { ExecutionResult, FinalStatus } from "./runner";
@@ -10,8 +12,13 @@ export interface RunResult {
   /** null when the execution succeeded. */
   readonly error: string | null;
   readonly cause: string | null;
-  /** States entered, as Step Functions counts them for billing. */
+  /**
+   * States the order's own execution entered (StateEntered events), whatever its type; the states
+   * of the executions it started (the pricing child) are not counted here: they are in `billing`.
+   */
   readonly transitions: number;
+  /** What AWS bills for the run: a STANDARD order's transitions, and every Express execution. */
+  readonly billing: Billing;
   /** Calls each route of the route table received, retries included. */
   readonly calls: Readonly<Record<string, number>>;
   readonly carts: readonly Cart[];
@@ -37,7 +44,12 @@ export interface RunResult {
   };
 }
 
-export function runResult(execution: ExecutionResult, api: OrderApi, safetyNet: SafetyNetOutcome): RunResult {
+export function runResult(
+  execution: ExecutionResult,
+  api: OrderApi,
+  safetyNet: SafetyNetOutcome,
+  workflowType: WorkflowType,
+): RunResult {
   const calls = Object.fromEntries(Object.values(routes).map((route) => [route.operation, 0]));
   for (const request of api.requests) {
     if (request.operation !== undefined) calls[request.operation] += 1;
@@ -46,7 +58,8 @@ export function runResult(execution: ExecutionResult, api: OrderApi, safetyNet: 
     status: execution.status,
     error: execution.status === "SUCCEEDED" ? null : execution.error,
     cause: execution.status === "SUCCEEDED" ? null : execution.cause,
-    transitions: execution.events.filter((event) => event.type === "StateEntered").length,
+    transitions: statesEntered(execution),
+    billing: billingOf(execution, workflowType),
     calls,
     carts: api.carts,
     events: api.events.map(({ eventType, eventId, detail }) => ({ eventType, eventId, detail })),

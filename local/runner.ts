@@ -1,18 +1,50 @@
 import { randomUUID } from "node:crypto";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
-import type { AslDefinition } from "../components/asl";
+import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from "./engine";
+import { AslDefinition, statesOf } from "../components/asl";
+import { startSyncExecution } from "../components/definition";
 import { ApiGatewayInvoker, ApiGatewayParameters } from "./apiGatewayInvoker";
 import { apiGatewayTasks } from "./definitionStates";
 import { scaledRetryWaits } from "./retryWaits";
+import {
+  checkedParameters,
+  executionInput,
+  sfnError,
+  StartSyncExecutionResponse,
+  syncExecutionResponse,
+} from "./startSyncExecution";
 import { pathTemplateOf } from "./taskPath";
 
 /** One entry of the engine's execution log (the package does not export the type). */
 export type ExecutionEvent =
   ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
 
+/**
+ * Whose event it is: the execution's own (`startedBy` undefined) or a child's that a Task of it
+ * started with StartSyncExecution, itself in a scope, so a trace can nest the child's states.
+ */
+export interface ExecutionScope {
+  readonly definition: AslDefinition;
+  readonly executionArn: string;
+  readonly startedBy?: { readonly state: string; readonly scope: ExecutionScope };
+}
+
+/** What an execution is an execution of; the order's own by default. */
+export interface ExecutionIdentity {
+  readonly stateMachineArn: string;
+  /** StartExecution's Name; a fresh one when absent. */
+  readonly name?: string;
+  /** An Express execution's ARN has its own shape (`:express:<machine>:<name>:<id>`). */
+  readonly type: "STANDARD" | "EXPRESS";
+}
+
 export interface ExecutionOptions {
   readonly definition: AslDefinition;
+  /**
+   * The state machines a StartSyncExecution Task may start, by ARN; any other ARN fails the Task
+   * with Sfn.StateMachineDoesNotExistException, as AWS answers.
+   */
+  readonly stateMachines?: Readonly<Record<string, AslDefinition>>;
   /** Each ApiEndpoint of the definition and the local origin that serves it. */
   readonly apiOrigins: Readonly<Record<string, string>>;
   readonly input: unknown;
@@ -20,15 +52,26 @@ export interface ExecutionOptions {
   readonly retryScale?: number;
   /** Task and execution TimeoutSeconds are scaled by this; 1/100 by default. */
   readonly timeoutScale?: number;
-  /** Stop the execution when this state is first entered, as an operator's StopExecution would. */
+  /**
+   * Stop the execution when this state is first entered, as an operator's StopExecution would; a
+   * state of a child stops the child and the execution that started it.
+   */
   readonly abortAt?: string;
-  /** Called with each event as it happens, for a live trace. */
-  readonly onEvent?: (event: ExecutionEvent) => void;
+  /** Called with each event as it happens, the child executions' included, for a live trace. */
+  readonly onEvent?: (event: ExecutionEvent, scope: ExecutionScope) => void;
+  readonly execution?: ExecutionIdentity;
+  /** Where the events go in the trace: set for a child execution. */
+  readonly startedBy?: ExecutionScope["startedBy"];
+  /** Stops the execution when aborted: the one that started it stopped or gave up on it. */
+  readonly signal?: AbortSignal;
 }
 
 interface ExecutionRecord {
   readonly events: ExecutionEvent[];
   readonly executionArn: string;
+  readonly name: string;
+  /** The executions its Tasks started (one per attempt), in the order they started. */
+  readonly children: readonly ExecutionResult[];
   readonly startedAt: Date;
   readonly stoppedAt: Date;
   /** From the start of the execution to its end, the definition's validation excluded. */
@@ -54,25 +97,47 @@ export const executionTimeoutError = "States.Timeout";
 /** What `abortAt` passes to the stop, as an operator may with StopExecution's error and cause. */
 export const abortError = "Operator.Stopped";
 
+/** The order's own state machine, locally: account and region are placeholders. */
+export const localStateMachineArn =
+  "arn:aws:states:us-east-1:000000000000:stateMachine:order-processing-workflow";
+
 /**
  * A fresh execution ARN: the definition derives its idempotency keys from it, so each run needs its
- * own. Account and region are placeholders; only the shape and the uniqueness matter locally.
+ * own. Only the shape and the uniqueness matter locally.
  */
-const freshExecutionArn = (): string =>
-  `arn:aws:states:us-east-1:000000000000:execution:order-processing-workflow:${randomUUID()}`;
+function freshExecutionArn(identity: ExecutionIdentity): { readonly arn: string; readonly name: string } {
+  const name = identity.name ?? randomUUID();
+  const machine = identity.stateMachineArn.replace(/^arn:aws:states:/, "").split(":stateMachine:");
+  if (machine.length !== 2) throw new Error(`Not a state machine ARN: ${identity.stateMachineArn}`);
+  const [regionAndAccount, machineName] = machine;
+  // Express execution names need not be unique, so their ARNs end in an id of their own.
+  return identity.type === "EXPRESS"
+    ? { arn: `arn:aws:states:${regionAndAccount}:express:${machineName}:${name}:${randomUUID()}`, name }
+    : { arn: `arn:aws:states:${regionAndAccount}:execution:${machineName}:${name}`, name };
+}
 
-/** Validating a definition takes the engine about 0.1 s, so each is validated once, then run as often as needed. */
+/**
+ * Validating a definition takes the engine about 0.1 s, so each is validated once, then run as
+ * often as needed: found by the object, or else by its JSON, as every `npm start` in one process
+ * (the CLI tests) builds the same definitions anew. The text is taken before the engine sees the
+ * object, which it fills with defaults.
+ */
 const machines = new WeakMap<AslDefinition, StateMachine>();
+const machinesByText = new Map<string, StateMachine>();
 
 function machineFor(definition: AslDefinition): StateMachine {
   let machine = machines.get(definition);
   if (machine === undefined) {
-    // The ASL types of this project and of the engine describe the same JSON.
-    machine = new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
-      // The engine's ARN check only knows Lambda ARNs.
-      validationOptions: { checkArn: false },
-    });
+    const text = JSON.stringify(definition);
+    machine =
+      machinesByText.get(text) ??
+      // The ASL types of this project and of the engine describe the same JSON.
+      new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0], {
+        // The engine's ARN check only knows Lambda ARNs.
+        validationOptions: { checkArn: false },
+      });
     machines.set(definition, machine);
+    machinesByText.set(text, machine);
   }
   return machine;
 }
@@ -88,28 +153,45 @@ function taskTimeoutError(state: string, seconds: number, scaledMs: number): Err
 
 const scaledMs = (seconds: number, scale: number): number => Math.max(1, Math.round(seconds * 1000 * scale));
 
+/** The Tasks of a definition that start another state machine synchronously. */
+const startSyncTasks = (definition: AslDefinition) =>
+  statesOf(definition).filter(({ state }) => state.Type === "Task" && state.Resource === startSyncExecution);
+
 /**
  * Runs a definition in the local Step Functions engine with every API Gateway Task sending real
- * HTTP calls to a local API. Resolves once the execution has ended and its calls have settled.
+ * HTTP calls to a local API, and every StartSyncExecution Task running the child it names from
+ * `stateMachines` the same way. Resolves once the execution has ended and its calls, its
+ * children's included, have settled.
  */
 export async function runExecution(options: ExecutionOptions): Promise<ExecutionResult> {
   const invoker = new ApiGatewayInvoker(options.apiOrigins);
-  const executionArn = freshExecutionArn();
+  const { arn: executionArn, name } = freshExecutionArn(
+    options.execution ?? { stateMachineArn: localStateMachineArn, type: "STANDARD" },
+  );
+  const scope: ExecutionScope = {
+    definition: options.definition,
+    executionArn,
+    startedBy: options.startedBy,
+  };
   const timeoutScale = options.timeoutScale ?? defaultTimeoutScale;
   // Ends the calls still in flight when the execution stops: Step Functions abandons them too.
   const stopped = new AbortController();
   let stop: { status: "TIMED_OUT" | "ABORTED"; error: string; cause: string } | undefined;
   const execution = machineFor(options.definition).run(options.input as never, {
     overrides: {
-      taskResourceLocalHandlers: Object.fromEntries(
-        apiGatewayTasks(options.definition).map(({ name, state }) => [
-          name,
-          handlerFor(name, state.Parameters as Record<string, unknown>, Number(state.TimeoutSeconds ?? 60)),
+      taskResourceLocalHandlers: Object.fromEntries([
+        ...apiGatewayTasks(options.definition).map(({ name: state, state: task }) => [
+          state,
+          apiHandlerFor(state, task.Parameters as Record<string, unknown>, Number(task.TimeoutSeconds ?? 60)),
         ]),
-      ),
+        ...startSyncTasks(options.definition).map(({ name: state, state: task }) => [
+          state,
+          startSyncHandlerFor(state, Number(task.TimeoutSeconds ?? 60)),
+        ]),
+      ]),
       retryIntervalOverrides: scaledRetryWaits(options.definition, options.retryScale ?? defaultRetryScale),
     },
-    context: { Execution: { Id: executionArn, Name: executionArn.split(":").pop() } },
+    context: { Execution: { Id: executionArn, Name: name } },
   });
   const halt = (status: "TIMED_OUT" | "ABORTED", error: string, cause: string) => {
     if (stop !== undefined) return;
@@ -117,31 +199,83 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
     execution.abort();
     stopped.abort();
   };
+  const stopFromOutside = () =>
+    halt("ABORTED", abortError, "Stopped because the execution that started it stopped or gave up on it");
+  if (options.signal?.aborted) stopFromOutside();
+  options.signal?.addEventListener("abort", stopFromOutside, { once: true });
 
   // The engine abandons a failed Map's other iterations without awaiting their calls; tracking
   // them lets the run end only when the API is quiet, so what it recorded is final.
   const inFlight = new Set<Promise<unknown>>();
-  function handlerFor(name: string, parameters: Record<string, unknown>, timeoutSeconds: number) {
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    const forget = () => inFlight.delete(work);
+    work.then(forget, forget);
+    return work;
+  };
+  /** Stops the run at `abortAt`, then gives the trace one turn to show the state entered before its work starts. */
+  const enter = async (state: string) => {
+    if (state === options.abortAt) halt("ABORTED", abortError, `Stopped when ${state} was entered`);
+    await nextTurn();
+    if (stopped.signal.aborted) throw new Error("The execution was stopped");
+  };
+
+  function apiHandlerFor(state: string, parameters: Record<string, unknown>, timeoutSeconds: number) {
     const template = pathTemplateOf(parameters);
     const timeoutMs = scaledMs(timeoutSeconds, timeoutScale);
     return async (input: unknown) => {
-      if (name === options.abortAt) halt("ABORTED", abortError, `Stopped when ${name} was entered`);
-      // One turn of the event loop lets the trace see a state entered (and `abortAt` stop the run) before its calls start.
-      await nextTurn();
-      if (stopped.signal.aborted) throw new Error("The execution was stopped");
+      await enter(state);
       const timedOut = new AbortController();
       const timer = setTimeout(() => timedOut.abort(), timeoutMs);
       const call = invoker
         .invoke(input as ApiGatewayParameters, template, AbortSignal.any([stopped.signal, timedOut.signal]))
         .catch((error: unknown) => {
-          throw timedOut.signal.aborted ? taskTimeoutError(name, timeoutSeconds, timeoutMs) : error;
+          throw timedOut.signal.aborted ? taskTimeoutError(state, timeoutSeconds, timeoutMs) : error;
         })
         .finally(() => clearTimeout(timer));
-      inFlight.add(call);
-      const forget = () => inFlight.delete(call);
-      call.then(forget, forget);
       // The result is JSON; the engine's JSONValue type has no room for the `unknown` response body.
-      return call as Promise<never>;
+      return track(call) as Promise<never>;
+    };
+  }
+
+  /**
+   * A Task that runs another state machine to its end and answers with StartSyncExecution's
+   * response. When the Task gives up (its TimeoutSeconds) or this execution stops, the child is
+   * stopped too: it only reads, and the local run must end with its calls.
+   */
+  const children: ExecutionResult[] = [];
+  function startSyncHandlerFor(state: string, timeoutSeconds: number) {
+    const timeoutMs = scaledMs(timeoutSeconds, timeoutScale);
+    return async (input: unknown): Promise<StartSyncExecutionResponse> => {
+      await enter(state);
+      const parameters = checkedParameters(input);
+      const definition = options.stateMachines?.[parameters.StateMachineArn];
+      if (definition === undefined) {
+        throw sfnError(
+          "StateMachineDoesNotExistException",
+          `State Machine Does Not Exist: '${parameters.StateMachineArn}'`,
+        );
+      }
+      const timedOut = new AbortController();
+      const timer = setTimeout(() => timedOut.abort(), timeoutMs);
+      const child = await track(
+        runExecution({
+          ...options,
+          definition,
+          input: executionInput(parameters),
+          execution: { stateMachineArn: parameters.StateMachineArn, name: parameters.Name, type: "EXPRESS" },
+          startedBy: { state, scope },
+          signal: AbortSignal.any([stopped.signal, timedOut.signal]),
+        }),
+      ).finally(() => clearTimeout(timer));
+      children.push(child);
+      if (timedOut.signal.aborted) throw taskTimeoutError(state, timeoutSeconds, timeoutMs);
+      if (child.status === "ABORTED") {
+        // Stopped at one of its own states (abortAt): the operator stops the order with it.
+        halt("ABORTED", child.error, child.cause);
+        throw new Error("The execution was stopped");
+      }
+      return syncExecutionResponse(child, parameters);
     };
   }
 
@@ -152,7 +286,7 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
       events.push(event);
       if (event.type === "StateEntered" && event.state.name === options.abortAt)
         halt("ABORTED", abortError, `Stopped when ${event.state.name} was entered`);
-      options.onEvent?.(event);
+      options.onEvent?.(event, scope);
     }
   })();
   const executionTimeoutSeconds = (options.definition as { TimeoutSeconds?: number }).TimeoutSeconds;
@@ -187,6 +321,7 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
     }
   } finally {
     clearTimeout(executionTimer);
+    options.signal?.removeEventListener("abort", stopFromOutside);
   }
   const stoppedAt = new Date();
   await logged;
@@ -195,6 +330,8 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
   const record = {
     events,
     executionArn,
+    name,
+    children,
     startedAt,
     stoppedAt,
     durationMs: stoppedAt.getTime() - startedAt.getTime(),

@@ -3,19 +3,35 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import type { AslDefinition } from "../components/asl";
 import { buildDefinition, DefinitionSettings } from "../components/definition";
-import { WorkflowSettings } from "../components/settings";
+import { buildPricingDefinition } from "../components/pricingDefinition";
+import { resolveSettings, WorkflowSettings } from "../components/settings";
 import { configNamespace, loadStackConfig } from "../components/stackConfig";
 
 export interface StackDefinition {
   readonly stack: string;
   readonly settings: WorkflowSettings;
   readonly definitionSettings: DefinitionSettings;
+  /** The order's state machine. */
   readonly definition: AslDefinition;
+  /** pricingFanOut "express": the Express pricing child the order starts; undefined inline. */
+  readonly pricingDefinition: AslDefinition | undefined;
+  /** The state machines the order's definition may start, by ARN: the pricing child, or none. */
+  readonly stateMachines: Readonly<Record<string, AslDefinition>>;
 }
 
+/** The account of every local ARN: no AWS account is involved. */
+export const localAccount = "000000000000";
+
 /**
- * The config the Pulumi engine hands the program for a stack: Pulumi.yaml's defaults under the
- * project's namespace, overridden by `Pulumi.<stack>.yaml`, every value a string.
+ * Where the local run says the pricing child is. A deployed child's name is `orders-<stack>_pricing-`
+ * and a suffix Pulumi picks (components/orderProcessingWorkflow.ts); `local` stands for it.
+ */
+export const localPricingStateMachineArn = (stack: string, region: string): string =>
+  `arn:aws:states:${region}:${localAccount}:stateMachine:orders-${stack}_pricing-local`;
+
+/**
+ * Pulumi.yaml's defaults under the project's namespace, overridden by `Pulumi.<stack>.yaml`, every
+ * value a string: the config the Pulumi engine hands the program for a stack.
  */
 export function stackFileConfig(stack: string, projectDir = process.cwd()): Record<string, string> {
   const read = (file: string) => parse(readFileSync(join(projectDir, file), "utf8")) ?? {};
@@ -28,23 +44,68 @@ export function stackFileConfig(stack: string, projectDir = process.cwd()): Reco
 }
 
 /**
- * The definition a stack deploys, from its `Pulumi.<stack>.yaml` and the same builder and config
- * checks as the program, with no Pulumi engine or cloud access.
+ * Both definitions of a stack from its settings, as the program builds them. `region` is where
+ * the state machines run (the provider's region), which the child's ARN names.
  */
-export function loadStackDefinition(stack: string, projectDir = process.cwd()): StackDefinition {
-  const config = stackFileConfig(stack, projectDir);
-  const { settings } = loadStackConfig((key) => config[`${configNamespace}:${key}`]);
-  const apiRegion = settings.apiRegion ?? config["aws:region"];
-  if (apiRegion === undefined) {
-    throw new Error(`Pulumi.${stack}.yaml sets neither ${configNamespace}:apiRegion nor aws:region`);
-  }
-  const definitionSettings: DefinitionSettings = {
+export function buildStackDefinition(
+  stack: string,
+  settings: WorkflowSettings,
+  region: string,
+): StackDefinition {
+  const apiRegion = settings.apiRegion ?? region;
+  const target = {
     endpoint: `${settings.apiId}.execute-api.${apiRegion}.amazonaws.com`,
     stage: settings.stage,
+  };
+  const express = settings.pricingFanOut === "express";
+  const pricingStateMachineArn = express ? localPricingStateMachineArn(stack, region) : undefined;
+  const definitionSettings: DefinitionSettings = {
+    ...target,
     mapMaxConcurrency: settings.mapMaxConcurrency,
     maxCartItems: settings.maxCartItems,
     workflowType: settings.workflowType,
     pricingFanOut: settings.pricingFanOut,
+    ...(pricingStateMachineArn === undefined ? {} : { pricingStateMachineArn }),
   };
-  return { stack, settings, definitionSettings, definition: buildDefinition(definitionSettings) };
+  const pricingDefinition = express
+    ? buildPricingDefinition({
+        ...target,
+        mapMaxConcurrency: settings.mapMaxConcurrency,
+        maxCartItems: settings.maxCartItems,
+      })
+    : undefined;
+  return {
+    stack,
+    settings,
+    definitionSettings,
+    definition: buildDefinition(definitionSettings),
+    pricingDefinition,
+    stateMachines:
+      pricingStateMachineArn === undefined || pricingDefinition === undefined
+        ? {}
+        : { [pricingStateMachineArn]: pricingDefinition },
+  };
+}
+
+/**
+ * The definitions a stack deploys, from its `Pulumi.<stack>.yaml` and the same builder and config
+ * checks as the program, with no Pulumi engine or cloud access. `overrides` replace settings of
+ * the file (and go through the same rules), e.g. to run the dev stack with the Express child.
+ */
+export function loadStackDefinition(
+  stack: string,
+  projectDir = process.cwd(),
+  overrides: Partial<WorkflowSettings> = {},
+): StackDefinition {
+  const config = stackFileConfig(stack, projectDir);
+  const fromFile = loadStackConfig((key) => config[`${configNamespace}:${key}`]).settings;
+  const settings =
+    Object.keys(overrides).length === 0
+      ? fromFile
+      : resolveSettings({ ...fromFile, ...overrides }, (name) => `${configNamespace}:${name}`);
+  const region = config["aws:region"] ?? settings.apiRegion;
+  if (region === undefined) {
+    throw new Error(`Pulumi.${stack}.yaml sets neither ${configNamespace}:apiRegion nor aws:region`);
+  }
+  return buildStackDefinition(stack, settings, region);
 }

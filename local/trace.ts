@@ -1,7 +1,8 @@
 import type { RecordedRequest } from "./api/server";
 import type { Colors } from "./colors";
 import { AslDefinition, statesOf } from "../components/asl";
-import type { ExecutionEvent, ExecutionResult } from "./runner";
+import type { Billing } from "./billing";
+import type { ExecutionEvent, ExecutionResult, ExecutionScope } from "./runner";
 
 const causeWidth = 140;
 /** What a retrier without MaxAttempts allows (States Language). */
@@ -14,30 +15,48 @@ const ms = (from: number, to: number): string => `${Math.max(0, to - from)} ms`;
  * Turns the engine's events into one line each, as they happen: entries, exits with durations,
  * failures, retries and catches, indented by nesting. The Map's items run at once and their lines
  * interleave, so each of their lines starts with its item, `[item 2]`, to follow one by eye or grep.
+ * A child execution's states (the pricing child) are nested one level under the Task that started it.
  */
 export class TracePrinter {
-  private readonly depths: ReadonlyMap<string, number>;
+  private readonly depths = new WeakMap<AslDefinition, ReadonlyMap<string, number>>();
   private readonly enteredAt = new Map<string, number>();
   /** States left by a Catch: the engine still reports them exited, which is no success. */
   private readonly caught = new Set<string>();
 
   constructor(
-    definition: AslDefinition,
+    private readonly definition: AslDefinition,
     private readonly colors: Colors,
     private readonly write: (line: string) => void,
-  ) {
-    this.depths = new Map(statesOf(definition).map(({ name, depth }) => [name, depth]));
+  ) {}
+
+  private depthOf(state: string, definition: AslDefinition): number {
+    let depths = this.depths.get(definition);
+    if (depths === undefined) {
+      depths = new Map(statesOf(definition).map(({ name, depth }) => [name, depth]));
+      this.depths.set(definition, depths);
+    }
+    return depths.get(state) ?? 0;
   }
 
-  print(event: ExecutionEvent): void {
+  /** How deep a state of the scope's execution is shown: under the Task that started it, if any. */
+  private indentOf(state: string, scope: ExecutionScope): number {
+    const { startedBy } = scope;
+    const own = this.depthOf(state, scope.definition);
+    return startedBy === undefined ? own : this.indentOf(startedBy.state, startedBy.scope) + 1 + own;
+  }
+
+  /** `scope` tells a child's event from the order's own: the order's when absent. */
+  print(
+    event: ExecutionEvent,
+    scope: ExecutionScope = { definition: this.definition, executionArn: "" },
+  ): void {
     if (!("state" in event)) return;
     const { dim, green, red, yellow, magenta } = this.colors;
     const item = event.index === undefined ? "" : `${dim(`[item ${event.index}]`)} `;
-    const key = `${event.state.name}#${event.index ?? ""}`;
+    const key = `${scope.executionArn}#${event.state.name}#${event.index ?? ""}`;
+    const indent = "  ".repeat(this.indentOf(event.state.name, scope));
     const line = (mark: string, detail = "") =>
-      this.write(
-        `${item}${"  ".repeat(this.depths.get(event.state.name) ?? 0)}${mark} ${event.state.name}${detail}`,
-      );
+      this.write(`${item}${indent}${mark} ${event.state.name}${detail}`);
     const elapsed = () => dim(`  ${ms(this.enteredAt.get(key) ?? event.timestamp, event.timestamp)}`);
     switch (event.type) {
       case "StateEntered":
@@ -63,16 +82,21 @@ export class TracePrinter {
 }
 
 /**
- * The end of a run: outcome, duration, calls per route (and those the idempotency store answered,
- * so a retried POST shows it did not act twice), transitions, then the output or the error.
+ * The end of a run: outcome, duration, what AWS bills (Standard transitions, Express requests),
+ * calls per route (and those the idempotency store answered, so a retried POST shows it did not
+ * act twice), then the output or the error.
  */
 export function summary(
   result: ExecutionResult,
+  billing: Billing,
   requests: readonly RecordedRequest[],
   colors: Colors,
 ): string {
   const { bold, dim, green, red } = colors;
-  const transitions = result.events.filter((event) => event.type === "StateEntered").length;
+  const express =
+    billing.expressRequests === 0
+      ? "no Express request"
+      : `${billing.expressRequests} Express request${billing.expressRequests === 1 ? "" : "s"} (${billing.expressDurationMs} ms)`;
   const perRoute = new Map<string, number>();
   for (const request of requests)
     perRoute.set(request.operation ?? "?", (perRoute.get(request.operation ?? "?") ?? 0) + 1);
@@ -87,7 +111,7 @@ export function summary(
     replays.set(request.operation ?? "?", (replays.get(request.operation ?? "?") ?? 0) + 1);
   const lines = [
     "",
-    `${headline} in ${result.durationMs} ms · ${transitions} state transitions · ${requests.length} API calls`,
+    `${headline} in ${result.durationMs} ms · ${billing.standardTransitions} Standard transitions · ${express} · ${requests.length} API calls`,
     dim(`  ${calls}`),
     ...[...replays].map(([operation, count]) =>
       dim(`  ${operation} ×${count} answered from the idempotency store: the retry did not act twice`),

@@ -46,7 +46,7 @@ describe("npm start, for outcomes", () => {
     assert.match(stderr, /no state "Nope" in the definition\. States: Validate Order, /);
   });
 
-  it("with --json, prints exactly one JSON object: status, error, cause, transitions, calls, carts, events, requests, safetyNet", async () => {
+  it("with --json, prints exactly one JSON object: status, error, cause, transitions, billing, calls, carts, events, requests, safetyNet", async () => {
     const { status, stdout } = await startInProcess("--json", "--abort-at", routes.getTaxes.operation);
     assert.equal(status, 1);
     const result = JSON.parse(stdout);
@@ -55,6 +55,7 @@ describe("npm start, for outcomes", () => {
       "error",
       "cause",
       "transitions",
+      "billing",
       "calls",
       "carts",
       "events",

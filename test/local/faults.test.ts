@@ -6,8 +6,8 @@ import { Route, routes } from "../../components/routes";
 import { Contract } from "../../local/api/contract";
 import type { OrderApi } from "../../local/api/server";
 import { apiGatewayTasks } from "../../local/definitionStates";
-import type { ExecutionResult } from "../../local/runner";
-import { dev, eventsOfType, oneItemOrder, run, sampleOrder } from "./harness";
+import type { ExecutionEvent, ExecutionResult } from "../../local/runner";
+import { dev, devExpress, eventsOfType, Mode, modeNames, modes, oneItemOrder, runOn } from "./harness";
 import { faultCaseName, FaultLabel, matrixRuns } from "./matrix";
 
 /** The Task state whose failure each route's faults exercise, and what the failure path reports for it. */
@@ -22,9 +22,14 @@ interface Case {
   readonly announced: boolean;
 }
 
+/** The same in both modes: a state the pricing child holds is as deep in it as in the order's definition inline. */
 const cases: Case[] = Object.values(routes).map((route) => {
   const state = route === routes.receiveEvent ? states.orderCreatedEvent : route.operation;
   const task = apiGatewayTasks(dev.definition).find((located) => located.name === state);
+  const expressTask = apiGatewayTasks([devExpress.definition, devExpress.pricingDefinition!]).find(
+    (located) => located.name === state,
+  );
+  assert.equal(expressTask?.depth, task?.depth, `${state} moved in the express definitions`);
   assert.ok(task, `no Task state ${state}`);
   const inMap = task.depth > 0;
   const announced = state !== states.orderCreatedEvent;
@@ -42,147 +47,155 @@ const callsOf = (api: OrderApi, { route, state }: Case) =>
     );
 
 /** These faults are cases of the outcome matrix: its runs are shared rather than run again. */
-const fromMatrix = async ({ route }: Case, label: FaultLabel) =>
-  (await matrixRuns()).get(faultCaseName(route.operation, label))!;
+const fromMatrix = async (mode: Mode, { route }: Case, label: FaultLabel) =>
+  (await matrixRuns(mode)).get(faultCaseName(route.operation, label))!;
+
+/** The execution's events and its children's (the pricing child's, in express mode). */
+const allEvents = (result: ExecutionResult): ExecutionEvent[] => [
+  ...result.events,
+  ...result.children.flatMap(allEvents),
+];
 
 const [transientRetrier, throttlingRetrier] = retryPolicy;
-const retriesOf = (result: ExecutionResult) => result.events.filter((event) => event.type === "StateRetried");
+const retriesOf = (result: ExecutionResult) =>
+  allEvents(result).filter((event) => event.type === "StateRetried");
 const failure = (result: ExecutionResult) => {
   assert.equal(result.status, "FAILED");
   return result as Exclude<ExecutionResult, { status: "SUCCEEDED" }>;
 };
 
-describe("the workflow, run locally with faults", () => {
-  for (const testCase of cases) {
-    describe(`on ${testCase.route.operation} (${testCase.route.method} ${testCase.route.path})`, () => {
-      for (const status of [503, 429]) {
-        it(`retries two ${status}s and completes, with one call per failure plus one`, async () => {
-          const { execution: result, api } = await fromMatrix(testCase, status === 503 ? "503x2" : "429x2");
-          assert.equal(result.status, "SUCCEEDED");
-          assert.equal(callsOf(api, testCase).length, 3);
-          const retriers = retriesOf(result).map(
-            (event) => "retry" in event && event.retry.retrier.ErrorEquals,
-          );
-          const retrier = status === 429 ? throttlingRetrier : transientRetrier;
-          assert.deepEqual(retriers, [retrier.ErrorEquals, retrier.ErrorEquals]);
-        });
-      }
-
-      it("does not retry a 400 and catches it", async () => {
-        const { execution: result, api } = await fromMatrix(testCase, "400x1");
-        assert.equal(callsOf(api, testCase).length, 1);
-        assert.deepEqual(retriesOf(result), []);
-        const caught = result.events.find(
-          (event) => event.type === "StateCaught" && event.state.name === testCase.state,
-        );
-        assert.equal(
-          caught?.type === "StateCaught" && caught.catch.catcher.Next,
-          testCase.announced ? recordFailureState(testCase.state) : states.recordOrderCreatedUnconfirmed,
-        );
-        assert.equal(
-          failure(result).error,
-          testCase.announced ? outcomeErrors.failureAnnounced : outcomeErrors.orderCreatedUnconfirmed,
-        );
-        assert.match(failure(result).cause, /ApiGateway\.400/);
-      });
-
-      if (!testCase.announced) {
-        it("on a permanent 500, announces nothing and fails as unconfirmed: the event may have been delivered", async () => {
-          const { execution: result, api } = await fromMatrix(testCase, "500x*");
-          assert.equal(callsOf(api, testCase).length, transientRetrier.MaxAttempts + 1);
-          assert.deepEqual(api.events, []);
-          assert.equal(failure(result).error, outcomeErrors.orderCreatedUnconfirmed);
-          assert.match(failure(result).cause, /may or may not have been delivered: ApiGateway\.500/);
-        });
-        return;
-      }
-
-      it(`on a permanent 500, announces one OrderFailed naming ${testCase.failedState} and fails as announced`, async () => {
-        const { execution: result, api } = await fromMatrix(testCase, "500x*");
-        assert.equal(callsOf(api, testCase).length, transientRetrier.MaxAttempts + 1);
-        const failed = eventsOfType(api, "OrderFailed");
-        assert.equal(failed.length, 1);
-        const { failedState, error, cause } = failed[0].detail as Record<string, string>;
-        assert.deepEqual([failedState, error], [testCase.failedState, "ApiGateway.500"]);
-        assert.ok(
-          cause.startsWith(
-            testCase.inMap
-              ? `${testCase.route.operation}: {"message":"Injected fault`
-              : `{"message":"Injected fault`,
-          ),
-          cause,
-        );
-        assert.deepEqual(eventsOfType(api, "OrderCreated"), []);
-        const { error: executionError, cause: executionCause } = failure(result);
-        assert.equal(executionError, outcomeErrors.failureAnnounced);
-        assert.equal(executionCause, `${testCase.failedState} failed with ApiGateway.500: ${cause}`);
-      });
-    });
-  }
-
-  it("reports a cart that was never created as cartId null", async () => {
-    const { api } = await run(oneItemOrder, (api) =>
-      api.faults.fail(routes.createOrder.operation, { status: 500, count: Infinity }),
-    );
-    assert.equal(eventsOfType(api, "OrderFailed")[0].detail.cartId, null);
-  });
-
-  it("fails as unannounced, keeping the original error, when the OrderFailed announcement fails too", async () => {
-    const { result, api } = await run(oneItemOrder, (api) => {
-      api.faults.fail(routes.getTaxes.operation, { status: 500, count: Infinity });
-      api.faults.fail(routes.receiveEvent.operation, { status: 500, count: Infinity });
-    });
-    assert.deepEqual(api.events, []);
-    assert.equal(failure(result).error, outcomeErrors.failureUnannounced);
-    assert.match(
-      failure(result).cause,
-      new RegExp(`^${routes.getTaxes.operation} failed with ApiGateway.500`),
-    );
-  });
-
-  it("creates one cart when CreateOrder is retried after the API created it but the response was lost", async () => {
-    const { result, api } = await run(sampleOrder, (api) =>
-      api.faults.fail(routes.createOrder.operation, { status: 504, count: 1, responseLost: true }),
-    );
-    assert.equal(result.status, "SUCCEEDED");
-    const creates = api.calls(routes.createOrder.operation);
-    assert.deepEqual(
-      creates.map((call) => call.status),
-      [504, 201],
-    );
-    assert.equal(creates[0].headers["idempotency-key"], creates[1].headers["idempotency-key"]);
-    assert.deepEqual(
-      api.carts.map((cart) => [cart.cartId, cart.status]),
-      [["cart-0001", "PRICED"]],
-    );
-  });
-
-  it("announces OrderCreated once when its POST is retried after the response was lost", async () => {
-    const { result, api } = await run(sampleOrder, (api) =>
-      api.faults.fail(routes.receiveEvent.operation, { status: 503, count: 1, responseLost: true }),
-    );
-    assert.equal(result.status, "SUCCEEDED");
-    assert.equal(api.calls(routes.receiveEvent.operation).length, 2);
-    assert.equal(eventsOfType(api, "OrderCreated").length, 1);
-  });
-
-  describe("a malformed answer", () => {
-    const contract = Contract.load();
+for (const mode of modeNames)
+  describe(`the workflow, run locally with faults, pricingFanOut ${mode}`, () => {
     for (const testCase of cases) {
-      it(`from ${testCase.route.operation} is a 2xx whose body breaks the contract`, async () => {
-        const { api } = await fromMatrix(testCase, "malformedx*");
-        const [first] = callsOf(api, testCase);
-        assert.ok(first.status! >= 200 && first.status! < 300, String(first.status));
-        const operation = contract.operation(testCase.route)!;
-        assert.notDeepEqual(contract.checkResponse(operation, first.status!, first.response), []);
+      describe(`on ${testCase.route.operation} (${testCase.route.method} ${testCase.route.path})`, () => {
+        for (const status of [503, 429]) {
+          it(`retries two ${status}s and completes, with one call per failure plus one`, async () => {
+            const { execution: result, api } = await fromMatrix(
+              mode,
+              testCase,
+              status === 503 ? "503x2" : "429x2",
+            );
+            assert.equal(result.status, "SUCCEEDED");
+            assert.equal(callsOf(api, testCase).length, 3);
+            const retriers = retriesOf(result).map(
+              (event) => "retry" in event && event.retry.retrier.ErrorEquals,
+            );
+            const retrier = status === 429 ? throttlingRetrier : transientRetrier;
+            assert.deepEqual(retriers, [retrier.ErrorEquals, retrier.ErrorEquals]);
+          });
+        }
+
+        it("does not retry a 400 and catches it", async () => {
+          const { execution: result, api } = await fromMatrix(mode, testCase, "400x1");
+          assert.equal(callsOf(api, testCase).length, 1);
+          assert.deepEqual(retriesOf(result), []);
+          const caught = allEvents(result).find(
+            (event) => event.type === "StateCaught" && event.state.name === testCase.state,
+          );
+          assert.equal(
+            caught?.type === "StateCaught" && caught.catch.catcher.Next,
+            testCase.announced ? recordFailureState(testCase.state) : states.recordOrderCreatedUnconfirmed,
+          );
+          assert.equal(
+            failure(result).error,
+            testCase.announced ? outcomeErrors.failureAnnounced : outcomeErrors.orderCreatedUnconfirmed,
+          );
+          assert.match(failure(result).cause, /ApiGateway\.400/);
+        });
+
+        if (!testCase.announced) {
+          it("on a permanent 500, announces nothing and fails as unconfirmed: the event may have been delivered", async () => {
+            const { execution: result, api } = await fromMatrix(mode, testCase, "500x*");
+            assert.equal(callsOf(api, testCase).length, transientRetrier.MaxAttempts + 1);
+            assert.deepEqual(api.events, []);
+            assert.equal(failure(result).error, outcomeErrors.orderCreatedUnconfirmed);
+            assert.match(failure(result).cause, /may or may not have been delivered: ApiGateway\.500/);
+          });
+          return;
+        }
+
+        it(`on a permanent 500, announces one OrderFailed naming ${testCase.failedState} and fails as announced`, async () => {
+          const { execution: result, api } = await fromMatrix(mode, testCase, "500x*");
+          assert.equal(callsOf(api, testCase).length, transientRetrier.MaxAttempts + 1);
+          const failed = eventsOfType(api, "OrderFailed");
+          assert.equal(failed.length, 1);
+          const { failedState, error, cause } = failed[0].detail as Record<string, string>;
+          assert.deepEqual([failedState, error], [testCase.failedState, "ApiGateway.500"]);
+          assert.ok(
+            cause.startsWith(
+              testCase.inMap
+                ? `${testCase.route.operation}: {"message":"Injected fault`
+                : `{"message":"Injected fault`,
+            ),
+            cause,
+          );
+          assert.deepEqual(eventsOfType(api, "OrderCreated"), []);
+          const { error: executionError, cause: executionCause } = failure(result);
+          assert.equal(executionError, outcomeErrors.failureAnnounced);
+          assert.equal(executionCause, `${testCase.failedState} failed with ApiGateway.500: ${cause}`);
+        });
       });
     }
-  });
 
-  it("holds a call that times out until its caller gives up, so the API records no answer", async () => {
-    const { api } = await fromMatrix(cases[0], "timeoutx*");
-    const calls = callsOf(api, cases[0]);
-    assert.equal(calls.length, transientRetrier.MaxAttempts + 1);
-    assert.ok(calls.every((call) => call.status === undefined));
+    const caseOf = (route: Route) => cases.find((testCase) => testCase.route === route)!;
+
+    it("reports a cart that was never created as cartId null", async () => {
+      const { api } = await fromMatrix(mode, caseOf(routes.createOrder), "500x*");
+      assert.equal(eventsOfType(api, "OrderFailed")[0].detail.cartId, null);
+    });
+
+    it("fails as unannounced, keeping the original error, when the OrderFailed announcement fails too", async () => {
+      const { result, api } = await runOn(modes[mode], oneItemOrder, (api) => {
+        api.faults.fail(routes.getTaxes.operation, { status: 500, count: Infinity });
+        api.faults.fail(routes.receiveEvent.operation, { status: 500, count: Infinity });
+      });
+      assert.deepEqual(api.events, []);
+      assert.equal(failure(result).error, outcomeErrors.failureUnannounced);
+      assert.match(
+        failure(result).cause,
+        new RegExp(`^${routes.getTaxes.operation} failed with ApiGateway.500`),
+      );
+    });
+
+    it("creates one cart when CreateOrder is retried after the API created it but the response was lost", async () => {
+      const { execution: result, api } = await fromMatrix(mode, caseOf(routes.createOrder), "lost 504x1");
+      assert.equal(result.status, "SUCCEEDED");
+      const creates = api.calls(routes.createOrder.operation);
+      assert.deepEqual(
+        creates.map((call) => call.status),
+        [504, 201],
+      );
+      assert.equal(creates[0].headers["idempotency-key"], creates[1].headers["idempotency-key"]);
+      assert.deepEqual(
+        api.carts.map((cart) => [cart.cartId, cart.status]),
+        [["cart-0001", "PRICED"]],
+      );
+    });
+
+    it("announces OrderCreated once when its POST is retried after the response was lost", async () => {
+      const { execution: result, api } = await fromMatrix(mode, caseOf(routes.receiveEvent), "lost 504x1");
+      assert.equal(result.status, "SUCCEEDED");
+      assert.equal(api.calls(routes.receiveEvent.operation).length, 2);
+      assert.equal(eventsOfType(api, "OrderCreated").length, 1);
+    });
+
+    describe("a malformed answer", () => {
+      const contract = Contract.load();
+      for (const testCase of cases) {
+        it(`from ${testCase.route.operation} is a 2xx whose body breaks the contract`, async () => {
+          const { api } = await fromMatrix(mode, testCase, "malformedx*");
+          const [first] = callsOf(api, testCase);
+          assert.ok(first.status! >= 200 && first.status! < 300, String(first.status));
+          const operation = contract.operation(testCase.route)!;
+          assert.notDeepEqual(contract.checkResponse(operation, first.status!, first.response), []);
+        });
+      }
+    });
+
+    it("holds a call that times out until its caller gives up, so the API records no answer", async () => {
+      const { api } = await fromMatrix(mode, cases[0], "timeoutx*");
+      const calls = callsOf(api, cases[0]);
+      assert.equal(calls.length, transientRetrier.MaxAttempts + 1);
+      assert.ok(calls.every((call) => call.status === undefined));
+    });
   });
-});

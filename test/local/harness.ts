@@ -1,11 +1,21 @@
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { OrderApi, startOrderApi } from "../../local/api/server";
 import { main } from "../../local/cli";
 import { ExecutionResult, runExecution } from "../../local/runner";
-import { loadStackDefinition } from "../../local/stackDefinition";
+import { loadStackDefinition, StackDefinition } from "../../local/stackDefinition";
 
 /** The definition the dev stack deploys: the one every local test runs. */
 export const dev = loadStackDefinition("dev");
+
+/** The dev stack with pricingFanOut "express": its order's definition and the Express pricing child. */
+export const devExpress = loadStackDefinition("dev", process.cwd(), { pricingFanOut: "express" });
+
+/** Both ways to price a cart, each a stack the local tests run alike. */
+export const modes = { inline: dev, express: devExpress } as const;
+export type Mode = keyof typeof modes;
+export const modeNames = Object.keys(modes) as Mode[];
 
 export const sampleOrder = JSON.parse(readFileSync("samples/order.json", "utf8"));
 
@@ -20,13 +30,22 @@ export interface Run {
 }
 
 /** Runs the dev definition against a fresh local API; `prepare` injects faults before the run. */
-export async function run(input: unknown, prepare: (api: OrderApi) => void = () => undefined): Promise<Run> {
-  const api = await startOrderApi({ stage: dev.definitionSettings.stage });
+export const run = (input: unknown, prepare?: (api: OrderApi) => void): Promise<Run> =>
+  runOn(dev, input, prepare);
+
+/** Runs a stack's definitions (the dev stack in either mode) against a fresh local API. */
+export async function runOn(
+  stack: StackDefinition,
+  input: unknown,
+  prepare: (api: OrderApi) => void = () => undefined,
+): Promise<Run> {
+  const api = await startOrderApi({ stage: stack.definitionSettings.stage });
   try {
     prepare(api);
     const result = await runExecution({
-      definition: dev.definition,
-      apiOrigins: { [dev.definitionSettings.endpoint]: api.origin },
+      definition: stack.definition,
+      stateMachines: stack.stateMachines,
+      apiOrigins: { [stack.definitionSettings.endpoint]: api.origin },
       input,
       retryScale: testRetryScale,
     });
@@ -39,14 +58,47 @@ export async function run(input: unknown, prepare: (api: OrderApi) => void = () 
 export const eventsOfType = (api: OrderApi, eventType: string) =>
   api.events.filter((event) => event.eventType === eventType);
 
-/** The command in this process, its output captured. */
-export const startInProcess = async (...args: string[]) => {
+/** The command in this process, its output captured; `projectDir` holds the stacks. */
+export const startInProjectDir = async (projectDir: string, ...args: string[]) => {
   let stdout = "";
   let stderr = "";
   const status = await main(
     args,
     { write: (text: string) => (stdout += text) },
     { write: (text: string) => (stderr += text) },
+    process.cwd(),
+    projectDir,
   );
   return { status, stdout, stderr };
 };
+
+/** The command in this process, on this project's stacks. */
+export const startInProcess = (...args: string[]) => startInProjectDir(process.cwd(), ...args);
+
+/** The stack of `expressProject()`: the dev stack's file with pricingFanOut express. */
+export const expressStack = "express";
+
+let expressProjectDir: string | undefined;
+
+/**
+ * A copy of the project's Pulumi.yaml, the dev stack and the sample order, with one stack more,
+ * `express`: the dev stack with pricingFanOut express, to run `npm start -- --stack express` on.
+ * Made once per test run, removed when the process exits.
+ */
+export function expressProject(): string {
+  if (expressProjectDir !== undefined) return expressProjectDir;
+  const dir = mkdtempSync(join(tmpdir(), "orders-express-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  copyFileSync("Pulumi.yaml", join(dir, "Pulumi.yaml"));
+  copyFileSync("Pulumi.dev.yaml", join(dir, "Pulumi.dev.yaml"));
+  writeFileSync(
+    join(dir, `Pulumi.${expressStack}.yaml`),
+    `${readFileSync("Pulumi.dev.yaml", "utf8")
+      .replace(/^\s*order-processing-workflow:pricingFanOut:.*$/m, "")
+      .trimEnd()}\n  order-processing-workflow:pricingFanOut: express\n`,
+  );
+  mkdirSync(join(dir, "samples"));
+  copyFileSync("samples/order.json", join(dir, "samples/order.json"));
+  expressProjectDir = dir;
+  return dir;
+}

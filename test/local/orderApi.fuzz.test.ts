@@ -292,6 +292,9 @@ describe("the local order API under fuzzing", () => {
       retryScale: testRetryScale,
     });
     assert.equal(result.status, "SUCCEEDED");
-    assert.equal((result as { output: { order: { totalAmount: number } } }).output.order.totalAmount, 50784);
+    assert.equal(
+      (result as { output: { totals: { totalAmount: number } } }).output.totals.totalAmount,
+      50784,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { outcomeErrors } from "../../components/outcomes";
 import { routes } from "../../components/routes";
 import { Faults } from "../../local/api/faults";
 import { runLocally } from "../../local/localRun";
-import { abortError, executionTimeoutError } from "../../local/runner";
+import { abortError, executionTimeoutError, runExecution } from "../../local/runner";
 import { dev, oneItemOrder } from "./harness";
 
 const runOnce = (more: Partial<Parameters<typeof runLocally>[0]> = {}) =>
@@ -87,5 +87,30 @@ describe("the local run's final status", () => {
     assert.deepEqual(run.result.requests[0], { method: "POST", path: "/dev/carts", status: 201 });
     assert.deepEqual(run.result.carts, run.api.carts);
     assert.deepEqual(run.result.safetyNet, { matched: false, outcome: "not matched", attempts: [] });
+  });
+});
+
+describe("the local engine's intrinsic functions", () => {
+  it("keeps the escapes States.JsonToString writes, so States.StringToJson reads back the value", async () => {
+    const value = { cause: 'a "quoted" \\ back\nslash' };
+    const result = await runExecution({
+      definition: {
+        StartAt: "Encode",
+        States: {
+          Encode: { Type: "Pass", Parameters: { "json.$": "States.JsonToString($.value)" }, Next: "Decode" },
+          Decode: {
+            Type: "Pass",
+            Parameters: { "json.$": "$.json", "back.$": "States.StringToJson($.json)" },
+            End: true,
+          },
+        },
+      },
+      apiOrigins: {},
+      input: { value },
+    });
+    assert.deepEqual(result.status === "SUCCEEDED" && result.output, {
+      json: JSON.stringify(value),
+      back: value,
+    });
   });
 });

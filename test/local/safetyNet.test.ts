@@ -18,6 +18,8 @@ const ended = (status: "FAILED" | "TIMED_OUT" | "ABORTED" | "SUCCEEDED", error =
     ...(status === "SUCCEEDED" ? { output: { ok: true } } : { error, cause: "why" }),
     events: [],
     executionArn,
+    name: "run-1",
+    children: [],
     startedAt: new Date("2026-11-25T10:00:00.000Z"),
     stoppedAt: new Date("2026-11-25T10:00:01.500Z"),
     durationMs: 1500,

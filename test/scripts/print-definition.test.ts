@@ -1,18 +1,22 @@
 import assert from "node:assert/strict";
 import { main, usage } from "../../scripts/print-definition";
 import { loadStackDefinition } from "../../local/stackDefinition";
+import { expressProject, expressStack } from "../local/harness";
 
-/** The command in this process, its output captured. */
-function definition(...args: string[]) {
+/** The command in this process, its output captured; the stacks are those of `projectDir`. */
+function definitionIn(projectDir: string, ...args: string[]) {
   let stdout = "";
   let stderr = "";
   const status = main(
     args,
     { write: (text: string) => (stdout += text) },
     { write: (text: string) => (stderr += text) },
+    projectDir,
   );
   return { status, stdout, stderr };
 }
+
+const definition = (...args: string[]) => definitionIn(process.cwd(), ...args);
 
 describe("npm run definition", () => {
   it("prints the dev stack's definition as JSON by default", () => {
@@ -20,6 +24,20 @@ describe("npm run definition", () => {
     assert.equal(status, 0);
     // A fresh one: the local engine adds defaults to a definition it runs.
     assert.deepEqual(JSON.parse(stdout), loadStackDefinition("dev").definition);
+  });
+
+  it("prints the Express pricing child's definition with --pricing, for a stack that prices with it", () => {
+    const { status, stdout } = definitionIn(expressProject(), expressStack, "--pricing");
+    assert.equal(status, 0);
+    const stack = loadStackDefinition(expressStack, expressProject());
+    assert.deepEqual(JSON.parse(stdout), stack.pricingDefinition);
+    assert.deepEqual(JSON.parse(definitionIn(expressProject(), expressStack).stdout), stack.definition);
+  });
+
+  it("refuses --pricing for a stack that prices inline, saying so", () => {
+    const { status, stdout, stderr } = definition("dev", "--pricing");
+    assert.deepEqual([status, stdout], [2, ""]);
+    assert.match(stderr, /^--pricing: stack dev has no pricing child: its pricingFanOut is inline\n/);
   });
 
   it("prints the help for --help and -h, rather than looking for a stack of that name", () => {
@@ -61,7 +79,7 @@ describe("npm run definition", () => {
     assert.equal(status, 2);
     assert.match(
       stderr,
-      /^Unknown option --stack: the one option is --help; the stack is named alone, as in npm run definition -- prod\n/,
+      /^Unknown option --stack: the options are --pricing and --help; the stack is named alone, as in npm run definition -- prod\n/,
     );
   });
 
