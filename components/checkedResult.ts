@@ -4,6 +4,10 @@ import { outcomeErrors } from "./outcomes";
 import type { FieldKind } from "./responses";
 import { checkResponseState, malformedResponseState, selectResultState } from "./stateNames";
 
+/** What `Order.MalformedResponse` says of a task's answer, in the inline states and the pricing child alike. */
+export const malformedResponseCause = (task: string, fields: Readonly<Record<string, FieldKind>>): string =>
+  `${task} answered 2xx with a body that breaks the contract: it lacks one of ${Object.keys(fields).join(", ")} or has a wrong type`;
+
 /**
  * The states after a Task whose answer the workflow reads: a Choice that sends an answer breaking
  * the contract to a Pass recording `Order.MalformedResponse` as if caught, then `onMalformed`;
@@ -32,7 +36,7 @@ export function checkedResult(options: {
       Type: "Pass",
       Parameters: {
         Error: outcomeErrors.malformedResponse,
-        Cause: `${task} answered 2xx with a body that breaks the contract: it lacks one of ${Object.keys(options.fields).join(", ")} or has a wrong type`,
+        Cause: malformedResponseCause(task, options.fields),
       },
       ResultPath: "$.caught",
       Next: options.onMalformed,

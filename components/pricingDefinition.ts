@@ -8,6 +8,7 @@
  */
 import type { ApiTarget } from "./apiGatewayTask";
 import type { AslDefinition, AslState } from "./asl";
+import { malformedResponseCause } from "./checkedResult";
 import { malformedRules, steersPath } from "./choiceRules";
 import { pricingTimeoutSeconds } from "./limits";
 import { outcomeErrors, pricingFailedError } from "./outcomes";
@@ -74,7 +75,7 @@ export function buildPricingDefinition(settings: PricingDefinitionSettings): Asl
           failedState: create,
           cartId: null,
           error: outcomeErrors.malformedResponse,
-          cause: `${create} answered 2xx with a body that breaks the contract: it lacks one of ${Object.keys(responseFields.createOrder).join(", ")}, has a wrong type, or its cartId would not stay one path segment`,
+          cause: malformedResponseCause(create, responseFields.createOrder),
         },
         ResultPath: "$.failure",
         Next: states.encodePricingFailure,

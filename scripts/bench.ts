@@ -14,7 +14,6 @@ import { peakStateBytes, stateSizeLimitBytes } from "../local/stateSize";
 import { shouldRunBench } from "./benchArgs";
 
 const stack = "dev";
-const modes = ["inline", "express"] as const satisfies readonly PricingFanOut[];
 /** The same stack in both modes: only where the cart is priced differs. */
 const definitions: Record<PricingFanOut, StackDefinition> = {
   inline: loadStackDefinition(stack, process.cwd(), { pricingFanOut: "inline" }),
@@ -55,7 +54,10 @@ interface Measure {
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-const allExecutions = (run: ExecutionResult): ExecutionResult[] => [run, ...run.children.flatMap(allExecutions)];
+const allExecutions = (run: ExecutionResult): ExecutionResult[] => [
+  run,
+  ...run.children.flatMap(allExecutions),
+];
 
 /** The executions billed as Express: the order's own if it is EXPRESS, and every child it started. */
 const expressExecutions = (execution: ExecutionResult): ExecutionResult[] =>
@@ -86,7 +88,10 @@ async function measure(mode: PricingFanOut, products: number): Promise<Measure> 
   const samples: Measure[] = [];
   // The first run warms up the engine and the HTTP client; it is not counted.
   for (let run = 0; run <= runsPerSize; run++) {
-    const api = await startOrderApi({ stage: definitionSettings.stage, faults: new Faults().delay(latencyMs) });
+    const api = await startOrderApi({
+      stage: definitionSettings.stage,
+      faults: new Faults().delay(latencyMs),
+    });
     try {
       const result = await runExecution({
         definition,
@@ -102,7 +107,9 @@ async function measure(mode: PricingFanOut, products: number): Promise<Measure> 
           costPerOrder: costOf(result),
           costAsExpressWorkflow: expressCost(allExecutions(result).map((execution) => execution.durationMs)),
           wallMs: result.durationMs,
-          peakStateBytes: Math.max(...allExecutions(result).map((execution) => peakStateBytes(execution.events))),
+          peakStateBytes: Math.max(
+            ...allExecutions(result).map((execution) => peakStateBytes(execution.events)),
+          ),
         });
     } finally {
       await api.close();

@@ -1,7 +1,7 @@
 // The definition's outcomes, run in the local engine with stub answers instead of an API: each
 // test gives one route a bad answer and checks how the execution ends and what it announced.
 import assert from "node:assert/strict";
-import { StateMachine } from "aws-local-stepfunctions";
+import { StateMachine } from "../../local/engine";
 import { buildDefinition, states } from "../../components/definition";
 import { outcomeErrors } from "../../components/outcomes";
 import { routes } from "../../components/routes";
