@@ -163,6 +163,14 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
         stage: settings.stage,
       }));
 
+    if (settings.pricingFanOut === "express" && settings.logLevel === "OFF") {
+      pulumi.log.warn(
+        'logLevel OFF with pricingFanOut "express": Express executions keep no history but their logs, so a ' +
+          "failed pricing child leaves nothing to investigate; log at least ERROR.",
+        this,
+      );
+    }
+
     const pricing =
       settings.pricingFanOut === "express"
         ? createPricing(

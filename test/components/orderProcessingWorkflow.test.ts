@@ -515,6 +515,20 @@ describe("the OrderProcessingWorkflow component", () => {
     const statementOf = (policy: { Statement: { Sid: string }[] }, sid: string) =>
       policy.Statement.find((s) => s.Sid === sid) as { Action: unknown; Resource: unknown } | undefined;
 
+    it("warns that with logging OFF a failed child leaves nothing to investigate", async () => {
+      const warnings = await warningsOf(() =>
+        create({ ...expressArgs, logging: { ...expressArgs.logging, level: "OFF" } }),
+      );
+      assert.ok(warnings.some((warning) => /logLevel OFF with pricingFanOut "express"/.test(warning)));
+    });
+
+    it("does not warn of logging when the child logs its errors", async () => {
+      const warnings = await warningsOf(() =>
+        create({ ...expressArgs, logging: { ...expressArgs.logging, level: "ERROR" } }),
+      );
+      assert.ok(!warnings.some((warning) => /logLevel OFF/.test(warning)));
+    });
+
     it("creates the pricing child, its role, policy and log group, each a child of the component", async () => {
       const { workflow, children } = await createExpress();
       const pricing = children.filter((c) => c.name.startsWith("orders-dev-pricing"));
