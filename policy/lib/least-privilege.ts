@@ -110,17 +110,9 @@ function checkRole(
     for (const [arn, { call, states }] of byArn) {
       const denied = denies.find((d) => reaches(d, call, partition, account));
       if (!denied && allows.some((a) => covers(a, call, partition, account))) continue;
-      const called = `${states.length === 1 ? "state" : "states"} ${joinClauses(states.map((s) => `"${s}"`))} of ${subject(stateMachine)} ${states.length === 1 ? "calls" : "call"}`;
       const because = denied ? `: ${denied.label} denies it` : "";
-      const message = `Role ${role.name} must allow execute-api:Invoke on ${arn}, which ${called}${because}; without it the call fails with 403 at run time.`;
-      if (hidden.length > 0 && !denied) {
-        findings.unverified.push({
-          urn: stateMachine.urn,
-          message: `${message} The pack cannot verify it, as it cannot read all that reaches the role: ${joinClauses(hidden)}.`,
-        });
-      } else {
-        findings.violations.push({ urn: stateMachine.urn, message });
-      }
+      const message = `Role ${role.name} must allow execute-api:Invoke on ${arn}, which ${statesThat(states, stateMachine, "call")}${because}; without it the call fails with 403 at run time.`;
+      reportMissing(findings, stateMachine, message, denied ? [] : hidden);
     }
     if (open.length > 0) {
       findings.unverified.push({
@@ -196,17 +188,9 @@ function checkStarts(
         started.add(arn);
         const denied = denies.find((d) => grantMatches(d, arn));
         if (!denied && allows.some((a) => grantMatches(a, arn))) continue;
-        const starting = `${states.length === 1 ? "state" : "states"} ${joinClauses(states.map((s) => `"${s}"`))} of ${subject(stateMachine)} ${states.length === 1 ? "starts" : "start"}`;
         const because = denied ? `: ${denied.label} denies it` : "";
-        const message = `Role ${role.name} must allow ${action} on ${arn}, which ${starting}${because}; without it the Task fails at run time.`;
-        if (hidden.length > 0 && !denied) {
-          findings.unverified.push({
-            urn: stateMachine.urn,
-            message: `${message} The pack cannot verify it, as it cannot read all that reaches the role: ${joinClauses(hidden)}.`,
-          });
-        } else {
-          findings.violations.push({ urn: stateMachine.urn, message });
-        }
+        const message = `Role ${role.name} must allow ${action} on ${arn}, which ${statesThat(states, stateMachine, "start")}${because}; without it the Task fails at run time.`;
+        reportMissing(findings, stateMachine, message, denied ? [] : hidden);
       }
       const open = openStarts.filter((o) => o.action === action);
       if (open.length > 0) {
@@ -249,6 +233,32 @@ function grantMatches(statement: InvokeStatement, arn: string): boolean {
     return !statement.notResources.some((pattern) => matchesResource(pattern, arn));
   }
   return (statement.resources ?? []).some((pattern) => matchesResource(pattern, arn));
+}
+
+/** `state "A" of state machine orders calls`, `states "A" and "B" of … start`. */
+function statesThat(states: string[], stateMachine: PolicyResource, verb: "call" | "start"): string {
+  const one = states.length === 1;
+  return `${one ? "state" : "states"} ${joinClauses(states.map((s) => `"${s}"`))} of ${subject(stateMachine)} ${one ? `${verb}s` : verb}`;
+}
+
+/**
+ * A grant the state machine needs and its role lacks: a violation, unless part of what reaches the
+ * role is hidden from the pack (`hidden`), which may hold it; then only unverified.
+ */
+function reportMissing(
+  findings: LeastPrivilegeFindings,
+  stateMachine: PolicyResource,
+  message: string,
+  hidden: string[],
+): void {
+  if (hidden.length > 0) {
+    findings.unverified.push({
+      urn: stateMachine.urn,
+      message: `${message} The pack cannot verify it, as it cannot read all that reaches the role: ${joinClauses(hidden)}.`,
+    });
+  } else {
+    findings.violations.push({ urn: stateMachine.urn, message });
+  }
 }
 
 function subject(stateMachine: PolicyResource): string {
