@@ -206,7 +206,14 @@ function expressPricing(settings: DefinitionSettings): Record<string, AslState> 
         { Variable: `${result}.Status`, StringEquals: "SUCCEEDED", Next: states.selectPricedCart },
         { Not: { Variable: `${result}.Error`, IsPresent: true }, Next: states.pricingEndedUnexpectedly },
         { Not: { Variable: `${result}.Cause`, IsPresent: true }, Next: states.pricingEndedUnexpectedly },
-        { Variable: `${result}.Error`, StringEquals: pricingFailedError, Next: states.readPricingFailure },
+        {
+          And: [
+            { Variable: `${result}.Error`, StringEquals: pricingFailedError },
+            // A Cause Step Functions cut short (over 32,768 characters) is no JSON: StringToJson would raise States.Runtime.
+            { Variable: `${result}.Cause`, StringMatches: "{*}" },
+          ],
+          Next: states.readPricingFailure,
+        },
       ],
       Default: states.pricingEndedUnexpectedly,
     },

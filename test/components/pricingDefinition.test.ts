@@ -110,14 +110,16 @@ describe('the order\'s definition with pricingFanOut "express"', () => {
 
   it("reads Error and Cause only after testing they are present, so the check cannot raise States.Runtime", () => {
     const rules = parent.States[states.checkPricing].Choices as any[];
-    const errorRead = rules.findIndex((rule) => rule.Variable === "$.pricing.Error");
+    const errorRead = rules.findIndex((rule) => rule.Next === states.readPricingFailure);
     const presence = rules
       .map((rule, index) => [rule.Not?.Variable, index] as const)
       .filter(([variable]) => variable === "$.pricing.Error" || variable === "$.pricing.Cause");
     assert.equal(presence.length, 2);
     assert.ok(presence.every(([, index]) => index < errorRead));
-    assert.equal(rules[errorRead].StringEquals, pricingFailedError);
-    assert.equal(rules[errorRead].Next, states.readPricingFailure);
+    assert.deepEqual(rules[errorRead].And[0], {
+      Variable: "$.pricing.Error",
+      StringEquals: pricingFailedError,
+    });
   });
 
   it("announces the child's failure with the same fields as an inline failure", () => {

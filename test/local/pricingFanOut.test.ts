@@ -228,6 +228,24 @@ describe("the pricing child, run locally (pricingFanOut express)", () => {
     assert.equal(failed.detail.cause, `State Machine Does Not Exist: '${pricingArn}'`);
   });
 
+  it("announces a child failure whose Cause was cut short as a failure of Price Cart, not an uncaught States.Runtime", async () => {
+    // A stand-in child failing as ours does, but with the Cause Step Functions would cut at 32,768 characters.
+    const truncated = JSON.stringify({ failedState: states.forEachProduct, cause: "x".repeat(40_000) }).slice(
+      0,
+      32_768,
+    );
+    const child = {
+      StartAt: "Fail",
+      States: { Fail: { Type: "Fail", Error: pricingFailedError, Cause: truncated } },
+    };
+    const run = await runOrder({ ...devExpress, stateMachines: { [pricingArn]: child } }, oneItemOrder, {
+      retryScale: testRetryScale,
+    });
+    assert.equal(run.result.error, outcomeErrors.failureAnnounced);
+    const [failed] = eventsOfType(run.api, "OrderFailed");
+    assert.deepEqual([failed.detail.failedState, failed.detail.error], [states.priceCart, "Pricing.FAILED"]);
+  });
+
   it("shows the child's states in the trace one level under Price Cart, with their Map item", async () => {
     const lines: string[] = [];
     const printer = new TracePrinter(devExpress.definition, colorsFor({ isTTY: false }), (line) =>
