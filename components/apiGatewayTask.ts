@@ -8,6 +8,10 @@ export interface ApiTarget {
   readonly stage: string;
 }
 
+/** The host a REST API is invoked at: the definition's ApiEndpoint, and what the policy pack reads an API id from. */
+export const apiEndpoint = (apiId: string, region: string): string =>
+  `${apiId}.execute-api.${region}.amazonaws.com`;
+
 export interface ApiCall {
   readonly route: Route;
   /** A JSONPath (or intrinsic) for each of the route's path parameters. */

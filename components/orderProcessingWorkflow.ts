@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { apiEndpoint } from "./apiGatewayTask";
 import { createAlarms } from "./alarmResources";
 import { orderRoutes } from "./calledRoutes";
 import { buildDefinition } from "./definition";
@@ -211,7 +212,7 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
     this.definition = pulumi.all([apiRegion, pricingArn]).apply(([apiRegion, pricingStateMachineArn]) =>
       JSON.stringify(
         buildDefinition({
-          endpoint: `${settings.apiId}.execute-api.${apiRegion}.amazonaws.com`,
+          endpoint: apiEndpoint(settings.apiId, apiRegion),
           stage: settings.stage,
           mapMaxConcurrency: settings.mapMaxConcurrency,
           maxCartItems: settings.maxCartItems,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { apiEndpoint } from "./apiGatewayTask";
 import { pricingRoutes } from "./calledRoutes";
 import { ApiScope, executionPolicy, trustPolicy } from "./iam";
 import { buildPricingDefinition } from "./pricingDefinition";
@@ -69,7 +70,7 @@ export function createPricing(name: string, inputs: PricingInputs, parent: pulum
   const definition = inputs.apiScope.apply((scope) =>
     JSON.stringify(
       buildPricingDefinition({
-        endpoint: `${settings.apiId}.execute-api.${scope.region}.amazonaws.com`,
+        endpoint: apiEndpoint(settings.apiId, scope.region),
         stage: settings.stage,
         mapMaxConcurrency: settings.mapMaxConcurrency,
         maxCartItems: settings.maxCartItems,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { apiEndpoint } from "../components/apiGatewayTask";
 import type { AslDefinition } from "../components/asl";
 import { buildDefinition, DefinitionSettings } from "../components/definition";
 import { buildPricingDefinition } from "../components/pricingDefinition";
@@ -54,7 +55,7 @@ export function buildStackDefinition(
 ): StackDefinition {
   const apiRegion = settings.apiRegion ?? region;
   const target = {
-    endpoint: `${settings.apiId}.execute-api.${apiRegion}.amazonaws.com`,
+    endpoint: apiEndpoint(settings.apiId, apiRegion),
     stage: settings.stage,
   };
   const express = settings.pricingFanOut === "express";
