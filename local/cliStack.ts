@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, YAMLError } from "yaml";
-import { InvalidSettingsError } from "../components/settings";
+import { InvalidSettingsError, WorkflowSettings } from "../components/settings";
 import { UsageError } from "./cliArgs";
 import { suggestion } from "./didYouMean";
 import { loadStackDefinition, StackDefinition } from "./stackDefinition";
@@ -66,7 +66,11 @@ function configShapeProblem(stack: string, projectDir: string): string | undefin
  * the project); a file that does not parse or settings that break a rule are a ConfigError
  * with one message, never a stack trace.
  */
-export function loadStackForCli(stack: string, projectDir = process.cwd()): StackDefinition {
+export function loadStackForCli(
+  stack: string,
+  projectDir = process.cwd(),
+  overrides: Partial<WorkflowSettings> = {},
+): StackDefinition {
   const stacks = availableStacks(projectDir);
   if (stack.trim() === "")
     throw new UsageError(`The stack name is empty. Stacks: ${stacks.join(", ") || "none"}.`);
@@ -78,7 +82,7 @@ export function loadStackForCli(stack: string, projectDir = process.cwd()): Stac
   try {
     const problem = configShapeProblem(stack, projectDir);
     if (problem !== undefined) throw new ConfigError(problem);
-    return loadStackDefinition(stack, projectDir);
+    return loadStackDefinition(stack, projectDir, overrides);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     if (error instanceof YAMLError) {

@@ -3,27 +3,30 @@
  * (docs/pricing-fan-out.md), measured locally with a fixed latency per API call. A benchmark to
  * read, not a test: nothing here passes or fails.
  */
-import type { PricingFanOut } from "../components/settings";
+import type { PricingFanOut, WorkflowType } from "../components/settings";
 import { Faults } from "../local/api/faults";
 import { startOrderApi } from "../local/api/server";
 import { billingOf } from "../local/billing";
 import { ExecutionResult, runExecution } from "../local/runner";
 import { orderOfSize } from "../local/seed";
-import { loadStackDefinition, StackDefinition } from "../local/stackDefinition";
+import { exitCodes } from "../local/cli";
+import { UsageError } from "../local/cliArgs";
+import { ConfigError, loadStackForCli } from "../local/cliStack";
+import type { StackDefinition } from "../local/stackDefinition";
 import { peakStateBytes, stateSizeLimitBytes } from "../local/stateSize";
 import { shouldRunBench } from "./benchArgs";
 
 const stack = "dev";
-/** The same stack in both modes: only where the cart is priced differs. */
-const definitions: Record<PricingFanOut, StackDefinition> = {
-  inline: loadStackDefinition(stack, process.cwd(), { pricingFanOut: "inline" }),
-  express: loadStackDefinition(stack, process.cwd(), { pricingFanOut: "express" }),
-};
-const { settings } = definitions.inline;
-/** The last row is the largest cart the stack accepts (maxCartItems). */
-const cartSizes = [1, 3, 10, 50, settings.maxCartItems];
 const latencyMs = 20;
 const runsPerSize = 3;
+
+/** The same stack in both modes: only where the cart is priced differs. */
+function loadModes(projectDir: string): Record<PricingFanOut, StackDefinition> {
+  return {
+    inline: loadStackForCli(stack, projectDir, { pricingFanOut: "inline" }),
+    express: loadStackForCli(stack, projectDir, { pricingFanOut: "express" }),
+  };
+}
 
 /** us-east-1 list prices assumed on this date, before free tier: https://aws.amazon.com/step-functions/pricing/. */
 const prices = {
@@ -60,8 +63,8 @@ const allExecutions = (run: ExecutionResult): ExecutionResult[] => [
 ];
 
 /** The executions billed as Express: the order's own if it is EXPRESS, and every child it started. */
-const expressExecutions = (execution: ExecutionResult): ExecutionResult[] =>
-  settings.workflowType === "EXPRESS" ? allExecutions(execution) : execution.children.flatMap(allExecutions);
+const expressExecutions = (execution: ExecutionResult, workflowType: WorkflowType): ExecutionResult[] =>
+  workflowType === "EXPRESS" ? allExecutions(execution) : execution.children.flatMap(allExecutions);
 
 /** Express executions of these durations: a request each, and each duration rounded up to the billing step. */
 function expressCost(durationsMs: readonly number[]): number {
@@ -75,16 +78,16 @@ function expressCost(durationsMs: readonly number[]): number {
   );
 }
 
-function costOf(execution: ExecutionResult): number {
-  const { standardTransitions } = billingOf(execution, settings.workflowType);
+function costOf(execution: ExecutionResult, workflowType: WorkflowType): number {
+  const { standardTransitions } = billingOf(execution, workflowType);
   return (
     standardTransitions * prices.standardPerTransition +
-    expressCost(expressExecutions(execution).map((run) => run.durationMs))
+    expressCost(expressExecutions(execution, workflowType).map((run) => run.durationMs))
   );
 }
 
-async function measure(mode: PricingFanOut, products: number): Promise<Measure> {
-  const { definition, definitionSettings, stateMachines } = definitions[mode];
+async function measure(stackDefinition: StackDefinition, products: number): Promise<Measure> {
+  const { definition, definitionSettings, stateMachines, settings } = stackDefinition;
   const samples: Measure[] = [];
   // The first run warms up the engine and the HTTP client; it is not counted.
   for (let run = 0; run <= runsPerSize; run++) {
@@ -100,11 +103,11 @@ async function measure(mode: PricingFanOut, products: number): Promise<Measure> 
         input: orderOfSize(products),
       });
       if (result.status !== "SUCCEEDED")
-        throw new Error(`${mode}, ${products} products: ${result.error}: ${result.cause}`);
+        throw new Error(`${settings.pricingFanOut}, ${products} products: ${result.error}: ${result.cause}`);
       if (run > 0)
         samples.push({
           ...billingOf(result, settings.workflowType),
-          costPerOrder: costOf(result),
+          costPerOrder: costOf(result, settings.workflowType),
           costAsExpressWorkflow: expressCost(allExecutions(result).map((execution) => execution.durationMs)),
           wallMs: result.durationMs,
           peakStateBytes: Math.max(
@@ -138,12 +141,17 @@ function table(rows: string[][]): string {
   ].join("\n");
 }
 
-async function main(): Promise<void> {
+/** Measures and prints the table; the stack's files are read first, so a broken one costs no measuring. */
+export async function main(projectDir: string, write: (text: string) => void): Promise<void> {
+  const modes = loadModes(projectDir);
+  const { settings } = modes.inline;
+  /** The last row is the largest cart the stack accepts (maxCartItems). */
+  const cartSizes = [1, 3, 10, 50, settings.maxCartItems];
   const rows: string[][] = [];
   let dearestExpress = 0;
   for (const size of cartSizes) {
-    const inline = await measure("inline", size);
-    const express = await measure("express", size);
+    const inline = await measure(modes.inline, size);
+    const express = await measure(modes.express, size);
     dearestExpress = Math.max(dearestExpress, express.costPerOrder);
     rows.push([
       number(size),
@@ -174,9 +182,9 @@ async function main(): Promise<void> {
     "wall time",
     "peak state",
   ];
-  process.stdout.write(
+  write(
     [
-      `Order workflow, ${stack} stack (STANDARD, MaxConcurrency ${definitions.inline.definitionSettings.mapMaxConcurrency}), pricingFanOut inline and express, ${latencyMs} ms per API call, median of ${runsPerSize} runs, ${new Date().toISOString().slice(0, 10)}`,
+      `Order workflow, ${stack} stack (${settings.workflowType}, MaxConcurrency ${settings.mapMaxConcurrency}), pricingFanOut inline and express, ${latencyMs} ms per API call, median of ${runsPerSize} runs, ${new Date().toISOString().slice(0, 10)}`,
       "",
       table([header, ...rows]),
       "",
@@ -196,9 +204,11 @@ local order API, ${latencyMs} ms per call, once with the cart priced inline and 
 child, and print for each the Standard transitions, the Express requests and duration, the cost per
 million orders, the wall time and the peak state size.`;
 
-if (shouldRunBench("bench", usage)) {
-  main().catch((error: Error) => {
-    process.stderr.write(`${error.stack ?? error.message}\n`);
-    process.exitCode = 1;
+if (require.main === module && shouldRunBench("bench", usage)) {
+  main(process.cwd(), (text) => process.stdout.write(text)).catch((error: Error) => {
+    // A stack file to fix is the user's mistake, said in one message as npm start says it.
+    const config = error instanceof ConfigError || error instanceof UsageError;
+    process.stderr.write(`${config ? error.message : (error.stack ?? error.message)}\n`);
+    process.exitCode = config ? exitCodes.usage : exitCodes.internal;
   });
 }
