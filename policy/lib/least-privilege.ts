@@ -82,6 +82,19 @@ export function checkStateMachineRoles(
   return findings;
 }
 
+/**
+ * The Allow and Deny statements of `action` that reach the role, and what reaches it that the pack
+ * cannot read (so a missing grant may be there): the same for calls and for starts.
+ */
+function grantsReaching(role: PolicyResource, roles: StackRoles, action?: string) {
+  const { statements, unreadable } = roles.grantsOf(role, action);
+  return {
+    allows: statements.filter((s) => s.effect === "allow"),
+    denies: statements.filter((s) => s.effect === "deny"),
+    hidden: [...unreadable, ...roles.unlinked.map((what) => `${what}, whose role is unknown during preview`)],
+  };
+}
+
 function checkRole(
   role: PolicyResource,
   stateMachines: StateMachineCalls[],
@@ -89,15 +102,9 @@ function checkRole(
   findings: LeastPrivilegeFindings,
   options: { reportUnusedGrants: boolean },
 ): void {
-  const { statements, unreadable } = roles.grantsOf(role);
+  const { allows, denies, hidden } = grantsReaching(role, roles);
   const account = roleArnPart(role, 4);
   const partition = roleArnPart(role, 1);
-  const allows = statements.filter((s) => s.effect === "allow");
-  const denies = statements.filter((s) => s.effect === "deny");
-  const hidden = [
-    ...unreadable,
-    ...roles.unlinked.map((what) => `${what}, whose role is unknown during preview`),
-  ];
 
   for (const { stateMachine, calls, open } of stateMachines) {
     const byArn = new Map<string, { call: ApiCall; states: string[] }>();
@@ -171,13 +178,7 @@ function checkStarts(
   options: { reportUnusedGrants: boolean },
 ): void {
   for (const action of [START_EXECUTION, START_SYNC_EXECUTION]) {
-    const { statements, unreadable } = roles.grantsOf(role, action);
-    const allows = statements.filter((s) => s.effect === "allow");
-    const denies = statements.filter((s) => s.effect === "deny");
-    const hidden = [
-      ...unreadable,
-      ...roles.unlinked.map((what) => `${what}, whose role is unknown during preview`),
-    ];
+    const { allows, denies, hidden } = grantsReaching(role, roles, action);
     const started = new Set<string>();
     for (const { stateMachine, starts, openStarts } of stateMachines) {
       const byArn = new Map<string, string[]>();
