@@ -72,7 +72,7 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
   it("serves the pack by name and version with its policies at their default enforcement levels", async () => {
     const info = await call<AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
     assert.strictEqual(info.getName(), "stepfunctions-state-machines-and-roles");
-    assert.strictEqual(info.getVersion(), "0.3.0");
+    assert.strictEqual(info.getVersion(), "0.4.0");
     assert.ok(info.getSupportsconfig());
     assert.deepStrictEqual(
       Object.fromEntries(info.getPoliciesList().map((p) => [p.getName(), p.getEnforcementlevel()])),
