@@ -46,7 +46,7 @@ describe("the policy pack as `pulumi policy publish` ships it, installed with on
     );
   });
 
-  it("cannot resolve TypeScript or ts-node where the CLI's run-policy-pack looks for them", () => {
+  it("loads with no compiler installed: TypeScript and ts-node do not resolve where run-policy-pack looks", () => {
     const from = join(published!.dir, "node_modules", "@pulumi", "pulumi");
     for (const compiler of ["typescript", "ts-node"]) {
       assert.throws(

@@ -28,6 +28,7 @@ export interface PublishedPack {
 interface Manifest {
   name: string;
   dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
@@ -47,9 +48,10 @@ function installedDir(name: string, fromDir: string): string | undefined {
 }
 
 /**
- * The top-level packages of the repository's node_modules that `npm install` of a package with this manifest
- * would install: its dependencies, their dependencies, optional ones that are installed and the peers npm
- * installs (those not marked optional), by name. A package npm nested under another is reached through it.
+ * The top-level packages of the repository's node_modules that `npm install` in the folder of a package with this
+ * manifest would install: its dependencies and devDependencies (the CLI installs both), their dependencies,
+ * optional ones that are installed and the peers npm installs (those not marked optional), by name. A package npm
+ * nested under another is reached through it.
  */
 function dependencyClosure(manifest: Manifest, manifestDir: string): Map<string, string> {
   const topLevel = new Map<string, string>();
@@ -57,11 +59,13 @@ function dependencyClosure(manifest: Manifest, manifestDir: string): Map<string,
   const queue: [Manifest, string][] = [[manifest, manifestDir]];
   for (let next = queue.shift(); next; next = queue.shift()) {
     const [current, currentDir] = next;
+    const dev = current === manifest ? Object.keys(current.devDependencies ?? {}) : [];
     const optionalPeers = Object.entries(current.peerDependenciesMeta ?? {})
       .filter(([, meta]) => meta.optional)
       .map(([name]) => name);
     const required = [
       ...Object.keys(current.dependencies ?? {}),
+      ...dev,
       ...Object.keys(current.peerDependencies ?? {}).filter((name) => !optionalPeers.includes(name)),
     ];
     const optional = Object.keys(current.optionalDependencies ?? {});
