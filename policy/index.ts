@@ -3,4 +3,4 @@
 import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 
-new PolicyPack("order-workflow-policies", { policies });
+new PolicyPack("stepfunctions-state-machines-and-roles", { policies });

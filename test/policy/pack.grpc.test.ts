@@ -1,19 +1,11 @@
-// Starts the pack the way `pulumi preview --policy-pack policy` does and speaks the analyzer protocol to it.
-//
-// The CLI runs the `pulumi-analyzer-policy` plugin with the pack directory as its working directory and the
-// arguments `<engine address> .`; the plugin runs `node <require.resolve("@pulumi/pulumi/cmd/run-policy-pack")>`
-// with them. run-policy-pack drops the engine address, registers ts-node with type checking and the pack's
-// tsconfig.json, and requires the pack; PolicyPack reads the version from ./package.json, starts the gRPC
-// server and prints its port on stdout.
+// The pack in policy/ as `pulumi preview --policy-pack policy` runs it in this repository: from its TypeScript
+// sources, compiled by run-policy-pack's ts-node with the pack's tsconfig.json (see analyzer-client.ts).
 import * as assert from "assert";
-import { ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import {
-  AnalyzeDiagnostic,
   AnalyzeRequest,
   AnalyzeResponse,
   AnalyzerPropertyDependencies,
@@ -25,90 +17,34 @@ import {
   EnforcementLevel,
   PolicyConfig,
 } from "@pulumi/pulumi/proto/analyzer_pb";
+import {
+  analyzeStateMachine,
+  call,
+  Diagnostic,
+  diagnosticsOf,
+  servePack,
+  ServedPack,
+  STATE_MACHINE,
+  stopPack,
+  URN,
+} from "./analyzer-client";
 import { definition, orderWorkflow, task, taskWithout } from "./fixtures";
 import { UNKNOWN_STRING, urnOf } from "./harness";
 import { StackResource } from "./stack-harness";
 import { API, granted, orderStack, previewStack } from "./stack-fixtures";
 
 const PACK_DIR = join(__dirname, "..", "..", "policy");
-/** run-policy-pack discards the engine address; the pack never calls the engine. */
-const ENGINE_ADDRESS = "127.0.0.1:0";
-const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const NATIVE_STATE_MACHINE = "aws-native:stepfunctions:StateMachine";
-const URN = `urn:pulumi:dev::order-processing-workflow::${STATE_MACHINE}::orders`;
-
-interface Diagnostic {
-  policyName: string;
-  message: string;
-  enforcementLevel: EnforcementLevel;
-  urn: string;
-}
-
-/** Starts the pack and resolves with the port it prints, or rejects with what it wrote to stderr. */
-function startPack(): Promise<{ pack: ChildProcess; port: number }> {
-  // Without the TS_NODE_* settings a developer may have exported, which the CLI would not pass on either.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("TS_NODE_")));
-  const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
-  const pack = spawn(process.execPath, [runPolicyPack, ENGINE_ADDRESS, "."], { cwd: PACK_DIR, env });
-  return new Promise((resolve, reject) => {
-    let stdout = "";
-    let stderr = "";
-    pack.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = /^(\d+)\n/.exec(stdout);
-      if (line) resolve({ pack, port: Number(line[1]) });
-    });
-    pack.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    pack.on("exit", (code) =>
-      reject(new Error(`the pack exited with ${code} before serving:\n${stdout}${stderr}`)),
-    );
-  });
-}
-
-/** Wraps a unary call of the generated client in a promise. */
-function call<Response>(
-  invoke: (callback: (error: grpc.ServiceError | null, response: Response) => void) => unknown,
-): Promise<Response> {
-  return new Promise((resolve, reject) =>
-    invoke((error, response) => (error ? reject(error) : resolve(response))),
-  );
-}
-
-function stateMachineRequest(definitionValue: unknown): AnalyzeRequest {
-  const properties = {
-    roleArn: "arn:aws:iam::123456789012:role/orders-role",
-    definition: typeof definitionValue === "string" ? definitionValue : JSON.stringify(definitionValue),
-    loggingConfiguration: { level: "ERROR", logDestination: UNKNOWN_STRING },
-  };
-  return new AnalyzeRequest()
-    .setUrn(URN)
-    .setType(STATE_MACHINE)
-    .setName("orders")
-    .setProperties(Struct.fromJavaScript(properties))
-    .setOptions(new AnalyzerResourceOptions());
-}
 
 describe("the policy pack served over gRPC, as the Pulumi CLI starts it", function () {
   // run-policy-pack type-checks the pack with ts-node before serving, which takes a few seconds.
   this.timeout(60_000);
 
-  let pack: ChildProcess | undefined;
+  let served: ServedPack | undefined;
   let client: AnalyzerClient;
 
-  async function analyze(definitionValue: unknown): Promise<Diagnostic[]> {
-    const response = await call<AnalyzeResponse>((done) =>
-      client.analyze(stateMachineRequest(definitionValue), done),
-    );
-    return diagnosticsOf(response);
-  }
-
-  function diagnosticsOf(response: AnalyzeResponse): Diagnostic[] {
-    return response.getDiagnosticsList().map((d: AnalyzeDiagnostic) => ({
-      policyName: d.getPolicyname(),
-      message: d.getMessage(),
-      enforcementLevel: d.getEnforcementlevel(),
-      urn: d.getUrn(),
-    }));
+  function analyze(definitionValue: unknown): Promise<Diagnostic[]> {
+    return analyzeStateMachine(client, definitionValue);
   }
 
   /** Analyzes one resource of any type; returns each diagnostic as [policy, level, message without description]. */
@@ -127,20 +63,16 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
   }
 
   before(async () => {
-    const started = await startPack();
-    pack = started.pack;
-    client = new AnalyzerClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
+    served = await servePack(PACK_DIR);
+    client = served.client;
   });
 
-  after(() => {
-    client?.close();
-    pack?.kill();
-  });
+  after(() => stopPack(served));
 
   it("serves the pack by name and version with its policies at their default enforcement levels", async () => {
     const info = await call<AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
-    assert.strictEqual(info.getName(), "order-workflow-policies");
-    assert.strictEqual(info.getVersion(), "0.3.0");
+    assert.strictEqual(info.getName(), "stepfunctions-state-machines-and-roles");
+    assert.strictEqual(info.getVersion(), "0.4.0");
     assert.ok(info.getSupportsconfig());
     assert.deepStrictEqual(
       Object.fromEntries(info.getPoliciesList().map((p) => [p.getName(), p.getEnforcementlevel()])),
