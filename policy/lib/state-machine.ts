@@ -3,8 +3,8 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { parseDefinition, ParsedDefinition } from "./asl";
-import { isJsonObject, JsonObject } from "./json";
-import { keyOutsideOneString, serialiseSorted, substitute } from "./substitutions";
+import { duplicateKey, isJsonObject, JsonObject } from "./json";
+import { keyOutsideOneString, serialiseSorted, substitute, SubstitutedText } from "./substitutions";
 import { isUnknown } from "./unknowns";
 
 export const AWS_STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -113,8 +113,7 @@ function withSubstitutions(definition: unknown, substitutions: unknown): ParsedD
     return parseDefinition(definition);
   }
   if (typeof definition === "string") {
-    const substituted = substitute(definition, substitutions);
-    return substituted.ok ? parseDefinition(substituted.text) : substituted;
+    return parseSubstituted(substitute(definition, substitutions));
   }
   if (!isJsonObject(definition)) {
     return parseDefinition(definition);
@@ -128,6 +127,23 @@ function withSubstitutions(definition: unknown, substitutions: unknown): ParsedD
       problem: `its definitionSubstitutions key ${JSON.stringify(outside)} holds a quote or backslash, which cannot be matched against a definition given as an object`,
     };
   }
-  const substituted = substitute(serialiseSorted(definition), substitutions);
-  return substituted.ok ? parseDefinition(substituted.text) : substituted;
+  return parseSubstituted(substitute(serialiseSorted(definition), substitutions));
+}
+
+/**
+ * Parses substituted text. A value can add a field that is already there; JSON.parse keeps the last, but
+ * what Step Functions does with a field given twice is not documented, so such a text is not read.
+ */
+function parseSubstituted(substituted: SubstitutedText): ParsedDefinition {
+  if (!substituted.ok) return substituted;
+  const parsed = parseDefinition(substituted.text);
+  if (!parsed.ok) return parsed;
+  const duplicate = duplicateKey(substituted.text);
+  if (duplicate !== undefined) {
+    return {
+      ok: false,
+      problem: `after its definitionSubstitutions one object gives the field ${JSON.stringify(duplicate)} twice, which Step Functions may read either way`,
+    };
+  }
+  return parsed;
 }

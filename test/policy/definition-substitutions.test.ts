@@ -56,6 +56,21 @@ describe("aws-native definitionSubstitutions", () => {
       );
     });
 
+    it("reports a field that a substituted value gives twice, which Step Functions may read either way", async () => {
+      // JSON.parse keeps the last "Type" (Pass); a reader that keeps the first would run a bare Task.
+      assert.deepStrictEqual(
+        await retryViolations({
+          definitionString: '{"StartAt":"A","States":{"A":{"Comment":"${c}","End":true,"Type":"Pass"}}}',
+          definitionSubstitutions: {
+            c: 'x", "Type": "Task", "Resource": "arn:aws:states:::apigateway:invoke',
+          },
+        }),
+        [
+          `${UNREADABLE} after its definitionSubstitutions one object gives the field "Type" twice, which Step Functions may read either way.`,
+        ],
+      );
+    });
+
     it("reports substitutions that lead back to themselves instead of looping", async () => {
       assert.deepStrictEqual(
         await retryViolations({
