@@ -18,6 +18,13 @@ export type SubstitutedText = { ok: true; text: string } | { ok: false; problem:
 export const MAX_DEFINITION_LENGTH = 1_048_576;
 
 /**
+ * The most text all passes together may scan: 8 definitions of the longest size. A chain of keys resolves one
+ * link per pass, so thousands of chained keys over a long definition would otherwise take minutes; no
+ * definition that people write needs more than a few passes.
+ */
+const MAX_SCANNED = 8 * MAX_DEFINITION_LENGTH;
+
+/**
  * Replaces each `${key}` of the text by the key's value, left to right, in passes until a pass changes
  * nothing, as replaceEachRepeatedly does. It gives up after one pass more than there are keys, as
  * replaceEachRepeatedly does: by then a placeholder that still resolves leads back to itself (a cycle such as
@@ -54,7 +61,15 @@ export function substitute(text: string, substitutions: JsonObject): Substituted
   };
   const keySet = new Set(keys);
   let current = text;
+  let scanned = 0;
   for (let pass = 0; pass <= keys.length; pass++) {
+    scanned += current.length;
+    if (scanned > MAX_SCANNED) {
+      return {
+        ok: false,
+        problem: `its definitionSubstitutions still change it after ${pass} passes over ${current.length} characters, more than the pack reads`,
+      };
+    }
     const result = substitutePass(current, keySet, valueOf, limit);
     if ("problem" in result) return { ok: false, problem: result.problem };
     if (!result.changed) return { ok: true, text: current };

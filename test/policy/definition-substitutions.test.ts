@@ -86,7 +86,7 @@ describe("aws-native definitionSubstitutions", () => {
     it("stops substitutions that grow the definition past what Step Functions accepts", async () => {
       // Each pass doubles every placeholder: 2^41 copies unless stopped.
       const doubling = Object.fromEntries(
-        Array.from({ length: 40 }, (_, i) => [`k${i}`, `\${k${i + 1}}\${k${i + 1}}`]),
+        Array.from({ length: 40 }, (_, i) => [`k${i}`, `\${k${i + 1}}${"y".repeat(500)}\${k${i + 1}}`]),
       );
       assert.deepStrictEqual(
         await retryViolations({
@@ -96,6 +96,16 @@ describe("aws-native definitionSubstitutions", () => {
         [
           `${UNREADABLE} its definitionSubstitutions make it longer than 1048576 characters, the most Step Functions accepts.`,
         ],
+      );
+    });
+
+    it("stops a chain of substitutions that would rescan a long definition for every link", async () => {
+      const chain = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, `\${k${i + 1}}`]));
+      const long = JSON.stringify(definition({ A: task({ Comment: "${k0}" + "x".repeat(1_000_000) }) }));
+      const [violation] = await retryViolations({ definitionString: long, definitionSubstitutions: chain });
+      assert.match(
+        violation,
+        /its definitionSubstitutions still change it after \d+ passes over \d+ characters, more than the pack reads\./,
       );
     });
 
