@@ -30,7 +30,8 @@ export const TASK_FAILURES: readonly string[] = [
  * Whether a Retry list retries some failure of a Task, judged the way Step Functions applies it: an error is
  * handled by the first retrier whose ErrorEquals matches it, so a retrier counts only for the failures no
  * earlier retrier matches, and only if it allows at least one attempt. `States.ALL` and `States.TaskFailed`
- * both match every failure (States.TaskFailed matches every error but States.Timeout). Timeouts alone do not
+ * both match every failure (States.TaskFailed matches every error but States.Timeout, as AWS's page now says: the
+ * strict reading, since an earlier States.TaskFailed retrier then shadows the most). Timeouts alone do not
  * count: a Task that retries only when it runs out of time never retries a failing call. A retrier of the
  * wrong shape is skipped (AWS rejects it on deployment), and one whose MaxAttempts is not a number retries
  * nothing but still matches. Linear in the names listed.
