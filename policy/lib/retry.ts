@@ -16,7 +16,7 @@ const TASK_FAILED = "States.TaskFailed";
  * States.DataLimitExceeded are never retried. Names without the prefix are the call's own errors
  * (`ApiGateway.503`, `Lambda.ServiceException`, a function's or activity's custom error), which a Task may raise.
  */
-export const TASK_FAILURES: readonly string[] = [
+const TASK_FAILURES: readonly string[] = [
   TASK_FAILED,
   "States.Permissions",
   "States.ResultPathMatchFailure",
