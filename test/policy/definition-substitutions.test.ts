@@ -183,10 +183,19 @@ describe("aws-native definitionSubstitutions", () => {
         definition: callingEndpoint("${api}.execute-api.us-east-1.amazonaws.com"),
         definitionSubstitutions: { api: "OtherApi" },
       });
-      assert.deepStrictEqual(await messages(stack), [
-        `orders: Role orders-role must allow execute-api:Invoke on arn:aws:execute-api:us-east-1:${ACCOUNT}:OtherApi/dev/GET/carts, which state "A" of state machine orders calls; without it the call fails with 403 at run time.`,
-        `orders-execution: Statement "InvokeOrderApiRoutes" of orders-execution must not allow execute-api:Invoke on ${GRANTED} to role orders-role: no API Gateway call of state machine orders uses it.`,
-      ]);
+      // Matched on what identifies each finding, so that rewording the stack policy's messages keeps this test.
+      const found = await messages(stack);
+      assert.strictEqual(found.length, 2, found.join("\n"));
+      assert.match(
+        found[0],
+        new RegExp(
+          `^orders: Role orders-role must allow execute-api:Invoke on arn:aws:execute-api:us-east-1:${ACCOUNT}:OtherApi/dev/GET/carts, which state "A"`,
+        ),
+      );
+      assert.match(
+        found[1],
+        new RegExp(`^orders-execution: .* must not allow execute-api:Invoke on ${GRANTED} `),
+      );
     });
 
     it("judges the API a substituted endpoint names, in a definitionString", async () => {
@@ -204,11 +213,14 @@ describe("aws-native definitionSubstitutions", () => {
         definitionSubstitutions: { api: UNKNOWN_STRING },
       });
       assert.deepStrictEqual(await messages(stack), []);
+      const advisories = await validateStack(unverifiedPolicy, stack);
       assert.deepStrictEqual(
-        (await validateStack(unverifiedPolicy, stack)).map((v) => v.message),
-        [
-          'state machine orders: its definition cannot be read (its definitionSubstitutions value for "api" is unknown during preview), so the pack cannot verify that its role allows exactly the API Gateway calls it makes.',
-        ],
+        advisories.map((v) => v.resource),
+        ["orders"],
+      );
+      assert.match(
+        advisories[0].message,
+        /^state machine orders: its definition cannot be read \(its definitionSubstitutions value for "api" is unknown during preview\), so the pack cannot verify/,
       );
     });
   });
