@@ -71,6 +71,17 @@ describe("aws-native definitionSubstitutions", () => {
       );
     });
 
+    it("does not take quotes and braces inside strings for a field given twice", async () => {
+      const state = bareTask({ Comment: 'say {"Type": "Task", \\"Type\\": [${t}]}' });
+      assert.deepStrictEqual(
+        await retryViolations({
+          definitionString: JSON.stringify(definition({ A: state })),
+          definitionSubstitutions: { t: "Task" },
+        }),
+        ['State "A" must have a non-empty Retry and a non-empty Catch.'],
+      );
+    });
+
     it("reports substitutions that lead back to themselves instead of looping", async () => {
       assert.deepStrictEqual(
         await retryViolations({
