@@ -39,3 +39,45 @@ export function parseJsonObject(
   if (!isJsonObject(parsed.value)) return { ok: false, problem: `it is ${describeJsonValue(parsed.value)}` };
   return { ok: true, value: parsed.value };
 }
+
+/**
+ * The first key that one object of a JSON text gives twice, or undefined. JSON.parse silently keeps the last
+ * of them; a reader that keeps the first, or rejects the text, sees another document. For text that is known
+ * to parse: a linear scan that tracks, for each open object, the keys it has seen.
+ */
+export function duplicateKey(text: string): string | undefined {
+  // One entry per open container: the keys of an object, or null for an array.
+  const open: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let end = text.indexOf('"', i + 1);
+      // A quote preceded by an odd number of backslashes is escaped.
+      for (;;) {
+        let backslashes = 0;
+        while (text[end - 1 - backslashes] === "\\") backslashes++;
+        if (backslashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      const keys = open[open.length - 1];
+      if (expectKey && keys) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === "{") {
+      open.push(new Set());
+      expectKey = true;
+    } else if (c === "[") {
+      open.push(null);
+    } else if (c === "}" || c === "]") {
+      open.pop();
+    } else if (c === ",") {
+      expectKey = open.length > 0 && open[open.length - 1] !== null;
+    }
+  }
+  return undefined;
+}

@@ -5,24 +5,58 @@ import { isJsonObject } from "./json";
 /** Step Functions' values for a retrier's fields that are left out. */
 export const RETRIER_DEFAULTS = { IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 } as const;
 
-/**
- * Errors no retrier retries: States.Runtime ends the execution whatever its Retry and Catch say, and
- * States.DataLimitExceeded is terminal (the same page; States.ALL matches neither).
- */
-export const NEVER_RETRIED: readonly string[] = ["States.DataLimitExceeded", "States.Runtime"];
+const CATCH_ALL = "States.ALL";
+const TASK_FAILED = "States.TaskFailed";
 
 /**
- * Whether a retrier can retry anything: it allows at least one attempt, and its ErrorEquals names some error
- * Step Functions retries. A retrier of the wrong shape cannot (AWS rejects it on deployment).
+ * The errors of Step Functions' own (`States.` names) that a Task state raises when it or its call fails,
+ * besides the timeouts (the same page). The other `States.` names are raised by other states
+ * (States.BranchFailed by Parallel, States.NoChoiceMatched by Choice, States.ItemReaderFailed,
+ * States.ResultWriterFailed and States.ExceedToleratedFailureThreshold by Map) or by none; States.Runtime and
+ * States.DataLimitExceeded are never retried. Names without the prefix are the call's own errors
+ * (`ApiGateway.503`, `Lambda.ServiceException`, a function's or activity's custom error), which a Task may raise.
  */
-export function canRetry(retrier: unknown): boolean {
-  if (!isJsonObject(retrier) || !Array.isArray(retrier.ErrorEquals)) return false;
-  const attempts = maxAttempts(retrier);
-  return (
-    attempts !== undefined &&
-    attempts >= 1 &&
-    retrier.ErrorEquals.some((error) => typeof error === "string" && !NEVER_RETRIED.includes(error))
-  );
+const TASK_FAILURES: readonly string[] = [
+  TASK_FAILED,
+  "States.Permissions",
+  "States.ResultPathMatchFailure",
+  "States.ParameterPathFailure",
+  "States.IntrinsicFailure",
+  "States.QueryEvaluationError",
+  "States.Http.Socket",
+];
+
+/**
+ * Whether a Retry list retries some failure of a Task, judged the way Step Functions applies it: an error is
+ * handled by the first retrier whose ErrorEquals matches it, so a retrier counts only for the failures no
+ * earlier retrier matches, and only if it allows at least one attempt. `States.ALL` and `States.TaskFailed`
+ * both match every failure (States.TaskFailed matches every error but States.Timeout, as AWS's page now says: the
+ * strict reading, since an earlier States.TaskFailed retrier then shadows the most). Timeouts alone do not
+ * count: a Task that retries only when it runs out of time never retries a failing call. A retrier of the
+ * wrong shape is skipped (AWS rejects it on deployment), and one whose MaxAttempts is not a number retries
+ * nothing but still matches. Linear in the names listed.
+ */
+export function retriesTaskFailure(retriers: readonly unknown[]): boolean {
+  const decided = new Set<string>();
+  for (const retrier of retriers) {
+    if (!isJsonObject(retrier) || !Array.isArray(retrier.ErrorEquals)) continue;
+    const attempts = maxAttempts(retrier);
+    const retries = attempts !== undefined && attempts >= 1;
+    const names = retrier.ErrorEquals.filter((name): name is string => typeof name === "string");
+    // A wildcard decides every failure no earlier retrier named, and some always remain: a call can fail
+    // with any error name.
+    if (names.includes(CATCH_ALL) || names.includes(TASK_FAILED)) return retries;
+    for (const name of names) {
+      if (!isTaskFailure(name) || decided.has(name)) continue;
+      if (retries) return true;
+      decided.add(name);
+    }
+  }
+  return false;
+}
+
+function isTaskFailure(name: string): boolean {
+  return !name.startsWith("States.") || TASK_FAILURES.includes(name);
 }
 
 /** The attempts a retrier allows, or undefined when MaxAttempts is not a number (invalid ASL). */

@@ -3,7 +3,9 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { parseDefinition, ParsedDefinition } from "./asl";
-import { isJsonObject, JsonObject } from "./json";
+import { duplicateKey, isJsonObject, JsonObject } from "./json";
+import { keyOutsideOneString, serialiseSorted, substitute, SubstitutedText } from "./substitutions";
+import { isUnknown } from "./unknowns";
 
 export const AWS_STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 export const AWS_NATIVE_STATE_MACHINE = "aws-native:stepfunctions:StateMachine";
@@ -39,10 +41,10 @@ export function definitionOf(type: string, props: JsonObject): ParsedDefinition 
     return parseDefinition(props.definition);
   }
   if (props.definitionString !== undefined) {
-    return parseDefinition(substitute(props.definitionString, props.definitionSubstitutions));
+    return withSubstitutions(props.definitionString, props.definitionSubstitutions);
   }
   if (props.definition !== undefined) {
-    return parseDefinition(props.definition);
+    return withSubstitutions(props.definition, props.definitionSubstitutions);
   }
   if (props.definitionS3Location !== undefined) {
     // The object in S3 is not available to a policy, so the definition cannot be shown to be compliant.
@@ -99,14 +101,49 @@ function rawField(object: object, key: string): unknown {
 }
 
 /**
- * Applies aws-native `definitionSubstitutions`: CloudFormation replaces each `${key}` in the definition string
- * before parsing it, and a placeholder may stand for a number or boolean, outside any JSON string.
+ * Applies aws-native `definitionSubstitutions` (see lib/substitutions.ts) to a `definitionString`, or to a
+ * `definition` object once serialised, and parses the result: what CloudFormation hands to Step Functions.
+ * Without substitutions the definition is parsed as given.
  */
-function substitute(definition: unknown, substitutions: unknown): unknown {
-  if (typeof definition !== "string" || !isJsonObject(substitutions)) {
-    return definition;
+function withSubstitutions(definition: unknown, substitutions: unknown): ParsedDefinition {
+  if (isUnknown(substitutions)) {
+    return { ok: false, problem: "its definitionSubstitutions are unknown during preview" };
   }
-  return definition.replace(/\$\{([^}]*)\}/g, (placeholder, key: string) =>
-    Object.hasOwn(substitutions, key) ? String(substitutions[key]) : placeholder,
-  );
+  if (!isJsonObject(substitutions) || Object.keys(substitutions).length === 0) {
+    return parseDefinition(definition);
+  }
+  if (typeof definition === "string") {
+    return parseSubstituted(substitute(definition, substitutions));
+  }
+  if (!isJsonObject(definition)) {
+    return parseDefinition(definition);
+  }
+  const outside = keyOutsideOneString(substitutions);
+  if (outside !== undefined) {
+    // Such a key could match across the quotes or escapes of CloudFormation's serialisation, which differs
+    // from any other in whitespace and escapes.
+    return {
+      ok: false,
+      problem: `its definitionSubstitutions key ${JSON.stringify(outside)} holds a quote or backslash, which cannot be matched against a definition given as an object`,
+    };
+  }
+  return parseSubstituted(substitute(serialiseSorted(definition), substitutions));
+}
+
+/**
+ * Parses substituted text. A value can add a field that is already there; JSON.parse keeps the last, but
+ * what Step Functions does with a field given twice is not documented, so such a text is not read.
+ */
+function parseSubstituted(substituted: SubstitutedText): ParsedDefinition {
+  if (!substituted.ok) return substituted;
+  const parsed = parseDefinition(substituted.text);
+  if (!parsed.ok) return parsed;
+  const duplicate = duplicateKey(substituted.text);
+  if (duplicate !== undefined) {
+    return {
+      ok: false,
+      problem: `after its definitionSubstitutions one object gives the field ${JSON.stringify(duplicate)} twice, which Step Functions may read either way`,
+    };
+  }
+  return parsed;
 }

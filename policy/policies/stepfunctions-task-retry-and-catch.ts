@@ -2,7 +2,7 @@ import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { StateMachineDefinition, walkStates } from "../lib/asl";
 import { danglingReferences } from "../lib/asl-references";
 import { describeJsonValue, isJsonObject, JsonObject } from "../lib/json";
-import { canRetry, maxAttempts, NEVER_RETRIED, RETRIER_DEFAULTS, totalWaitSeconds } from "../lib/retry";
+import { maxAttempts, RETRIER_DEFAULTS, retriesTaskFailure, totalWaitSeconds } from "../lib/retry";
 import { joinClauses } from "../lib/text";
 import { readDefinition } from "../lib/state-machine";
 
@@ -124,9 +124,9 @@ function unmetRequirements(task: JsonObject, config: TaskRetryAndCatchConfig): s
   if (missing.length > 0) {
     unmet.push(`have a non-empty ${missing.join(" and a non-empty ")}`);
   }
-  if (retriers && !retriers.some(canRetry)) {
+  if (retriers && !retriesTaskFailure(retriers)) {
     unmet.push(
-      `have a retrier that can retry: MaxAttempts of at least 1 and an ErrorEquals naming an error other than ${joinClauses([...NEVER_RETRIED])}, which Step Functions never retries`,
+      "retry a failing call: the first retrier whose ErrorEquals matches States.TaskFailed, or another error a Task raises other than a timeout, must allow MaxAttempts of at least 1 (Step Functions uses the first retrier that matches; it never retries States.Runtime or States.DataLimitExceeded, and no Task raises States.BranchFailed, States.NoChoiceMatched or other states' errors)",
     );
   }
   const excessive: string[] = [];

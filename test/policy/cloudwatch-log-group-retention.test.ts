@@ -50,6 +50,54 @@ describe("cloudwatch-log-group-retention", () => {
     await assert.rejects(violations({ retentionInDays: UNKNOWN_STRING }), UnknownValueError);
   });
 
+  describe("aws-native log groups", () => {
+    const native = async (props: Record<string, unknown>, config?: Record<string, unknown>) =>
+      (await validate(policy, { type: "aws-native:logs:LogGroup", props, config })).violations;
+
+    it("reports an aws-native log group without retention, whose events never expire", async () => {
+      assert.deepStrictEqual(await native({ logGroupName: "/aws/vendedlogs/states/orders" }), [
+        "retentionInDays must be a positive number of days, but it is not set.",
+      ]);
+    });
+
+    it("passes an aws-native log group that expires its events", async () => {
+      assert.deepStrictEqual(await native({ retentionInDays: 30 }), []);
+    });
+
+    it("reports an aws-native retention above maxRetentionDays", async () => {
+      assert.deepStrictEqual(await native({ retentionInDays: 400 }, { maxRetentionDays: 365 }), [
+        "retentionInDays must be at most 365, but it is 400.",
+      ]);
+    });
+
+    it("passes an aws-native DELIVERY log group, whose retention AWS fixes", async () => {
+      assert.deepStrictEqual(await native({ logGroupClass: "DELIVERY" }), []);
+    });
+  });
+
+  describe("log group classes", () => {
+    it("passes a DELIVERY log group without retention, whose events AWS keeps for a day", async () => {
+      assert.deepStrictEqual(await violations({ logGroupClass: "DELIVERY" }), []);
+    });
+
+    it("passes a DELIVERY log group whatever retentionInDays says, since AWS ignores it", async () => {
+      assert.deepStrictEqual(
+        await violations({ logGroupClass: "DELIVERY", retentionInDays: 400 }, { maxRetentionDays: 365 }),
+        [],
+      );
+    });
+
+    it("still reports an INFREQUENT_ACCESS log group without retention", async () => {
+      assert.deepStrictEqual(await violations({ logGroupClass: "INFREQUENT_ACCESS" }), [
+        "retentionInDays must be a positive number of days, but it is not set.",
+      ]);
+    });
+
+    it("does not read a class unknown during preview when the retention passes", async () => {
+      assert.deepStrictEqual(await violations({ logGroupClass: UNKNOWN_STRING, retentionInDays: 30 }), []);
+    });
+  });
+
   it("is not applicable to other resources", async () => {
     const outcome = await validate(policy, { type: "aws:s3/bucket:Bucket", props: {} });
     assert.ok(outcome.notApplicable);

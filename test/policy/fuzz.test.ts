@@ -92,6 +92,8 @@ const WORDS = [
   "policyArn",
   "policyArns",
   "policies",
+  "${t}",
+  "${a}",
 ];
 
 function value(next: () => number, depth: number): unknown {
@@ -133,6 +135,7 @@ const CALL_VALUES = [
   "{% 'a' & $x & (\"b\" & 'c') %}",
   "{% '",
   "/carts",
+  "${a}.execute-api.us-east-1.amazonaws.com",
   "",
   5,
   null,
@@ -174,11 +177,41 @@ function document(next: () => number): unknown {
   return generated;
 }
 
+// aws-native definitionSubstitutions: keys the reader refuses ("}", quotes, backslashes), values that hold
+// placeholders (chains, cycles, doubling), JSON punctuation, and values of the wrong kind.
+const SUBSTITUTION_KEYS = ["t", "a", "b", "", 'q"', "x}y", "a\\b", "constructor"];
+const SUBSTITUTION_VALUES = [
+  "Task",
+  "${a}",
+  "${b}${b}",
+  "${t}",
+  "${",
+  'x", "Type": "Task',
+  '"}, "B": {"Type": "Task"',
+  "MyApiId",
+  3,
+  true,
+  null,
+  {},
+  [],
+];
+
+function substitutions(next: () => number): unknown {
+  if (next() < 0.1) return value(next, 2);
+  const generated: Record<string, unknown> = {};
+  for (let i = Math.floor(next() * 4); i > 0; i--) {
+    generated[SUBSTITUTION_KEYS[Math.floor(next() * SUBSTITUTION_KEYS.length)]] =
+      SUBSTITUTION_VALUES[Math.floor(next() * SUBSTITUTION_VALUES.length)];
+  }
+  return generated;
+}
+
 const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
 const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p);
 const STATE_MACHINES = ["aws:sfn/stateMachine:StateMachine", "aws-native:stepfunctions:StateMachine"];
 // With type tokens that are also names of Object.prototype members, which a lookup table must not resolve.
-const TYPES = [...STATE_MACHINES, ...PERMISSION_RESOURCE_TYPES, "constructor", "__proto__"];
+const LOG_GROUPS = ["aws:cloudwatch/logGroup:LogGroup", "aws-native:logs:LogGroup"];
+const TYPES = [...STATE_MACHINES, ...PERMISSION_RESOURCE_TYPES, ...LOG_GROUPS, "constructor", "__proto__"];
 
 function props(next: () => number): Record<string, unknown> {
   const generated: Record<string, unknown> = {};
@@ -202,9 +235,12 @@ function props(next: () => number): Record<string, unknown> {
     "roleArn",
     "arn",
     "name",
+    "retentionInDays",
+    "logGroupClass",
   ]) {
     if (next() < 0.3) generated[key] = value(next, 3);
   }
+  if (next() < 0.4) generated.definitionSubstitutions = substitutions(next);
   return generated;
 }
 
@@ -222,12 +258,37 @@ describe("every policy of the pack on malformed input", () => {
     }
   });
 
+  it(`reads ${RUNS} aws-native definitions through random definitionSubstitutions without throwing`, async () => {
+    const next = random(13);
+    for (let run = 0; run < RUNS; run++) {
+      const generated = definitionLike(next, 0);
+      const definitionProps =
+        run % 2 === 0 ? { definition: generated } : { definitionString: JSON.stringify(generated) };
+      const resource = {
+        type: STATE_MACHINES[1],
+        props: { ...definitionProps, definitionSubstitutions: substitutions(next) },
+      };
+      const label = JSON.stringify(resource);
+      for (const policy of resourcePolicies) {
+        await assert.doesNotReject(validate(policy, resource), `${policy.name} on ${label}`);
+      }
+      for (const policy of stackPolicies) {
+        const stack = [{ ...resource, name: "sm" }];
+        await assert.doesNotReject(validateStack(policy, stack), `${policy.name} on ${label}`);
+      }
+    }
+  });
+
   it(`runs the stack policies on ${STACK_RUNS} random stacks of 12 resources, values unknown during preview included, without throwing`, async () => {
     const next = random(11);
     for (let run = 0; run < STACK_RUNS; run++) {
       const stack: StackResource[] = Array.from({ length: 12 }, (_, index) => {
         const generated = props(next);
         for (const key of Object.keys(generated)) if (next() < 0.15) generated[key] = UNKNOWN_STRING;
+        const { definitionSubstitutions } = generated;
+        if (typeof definitionSubstitutions === "object" && definitionSubstitutions !== null && next() < 0.3) {
+          generated.definitionSubstitutions = { ...definitionSubstitutions, a: UNKNOWN_STRING };
+        }
         // A third of them state machines, so that roles and calls meet.
         const type = next() < 0.33 ? STATE_MACHINES[index % 2] : TYPES[Math.floor(next() * TYPES.length)];
         return { type, name: `r${index}`, props: generated };

@@ -243,13 +243,12 @@ describe("stepfunctions-task-retry-and-catch", () => {
     });
   });
 
-  describe("retriers that can retry", () => {
-    const NO_RETRIER =
-      "must have a retrier that can retry: MaxAttempts of at least 1 and an ErrorEquals naming an error other than States.DataLimitExceeded and States.Runtime, which Step Functions never retries.";
+  describe("retriers that retry a failing call, judged in order", () => {
+    const NO_RETRIER = `must ${"retry a failing call: the first retrier whose ErrorEquals matches States.TaskFailed, or another error a Task raises other than a timeout, must allow MaxAttempts of at least 1 (Step Functions uses the first retrier that matches; it never retries States.Runtime or States.DataLimitExceeded, and no Task raises States.BranchFailed, States.NoChoiceMatched or other states' errors)"}.`;
+    const verdict = (retry: unknown[]) => violations(definition({ A: task({ Retry: retry }) }));
 
     it("reports a Retry whose only retrier has MaxAttempts 0", async () => {
-      const retry = [{ ErrorEquals: ["States.ALL"], MaxAttempts: 0 }];
-      assert.deepStrictEqual(await violations(definition({ A: task({ Retry: retry }) })), [
+      assert.deepStrictEqual(await verdict([{ ErrorEquals: ["States.ALL"], MaxAttempts: 0 }]), [
         `State "A" ${NO_RETRIER}`,
       ]);
     });
@@ -259,24 +258,74 @@ describe("stepfunctions-task-retry-and-catch", () => {
         { ErrorEquals: ["States.Runtime"], MaxAttempts: 3 },
         { ErrorEquals: ["States.DataLimitExceeded"] },
       ];
-      assert.deepStrictEqual(await violations(definition({ A: task({ Retry: retry }) })), [
-        `State "A" ${NO_RETRIER}`,
-      ]);
+      assert.deepStrictEqual(await verdict(retry), [`State "A" ${NO_RETRIER}`]);
     });
 
-    it("passes when one retrier of several can retry", async () => {
+    it("passes when one retrier of several retries a failure", async () => {
       const retry = [
         { ErrorEquals: ["States.Runtime"] },
-        { ErrorEquals: ["States.Timeout"], MaxAttempts: 1 },
+        { ErrorEquals: ["ApiGateway.503"], MaxAttempts: 1 },
       ];
-      assert.deepStrictEqual(await violations(definition({ A: task({ Retry: retry }) })), []);
+      assert.deepStrictEqual(await verdict(retry), []);
+    });
+
+    it("reports States.ALL shadowed by an earlier States.TaskFailed retrier that never retries", async () => {
+      // Every failure of the call is States.TaskFailed's: only States.Timeout reaches States.ALL.
+      const retry = [{ ErrorEquals: ["States.TaskFailed"], MaxAttempts: 0 }, { ErrorEquals: ["States.ALL"] }];
+      assert.deepStrictEqual(await verdict(retry), [`State "A" ${NO_RETRIER}`]);
+    });
+
+    it("reports a retrier shadowed by an earlier one for the same error that never retries", async () => {
+      const retry = [
+        { ErrorEquals: ["ApiGateway.503"], MaxAttempts: 0 },
+        { ErrorEquals: ["ApiGateway.503"], MaxAttempts: 3 },
+      ];
+      assert.deepStrictEqual(await verdict(retry), [`State "A" ${NO_RETRIER}`]);
+    });
+
+    it("passes States.TaskFailed after a retrier that never retries one named failure", async () => {
+      const retry = [
+        { ErrorEquals: ["ApiGateway.404"], MaxAttempts: 0 },
+        { ErrorEquals: ["States.TaskFailed"], MaxAttempts: 3 },
+      ];
+      assert.deepStrictEqual(await verdict(retry), []);
+    });
+
+    it("passes a named failure retried before a States.ALL retrier that never retries", async () => {
+      const retry = [
+        { ErrorEquals: ["ApiGateway.503"], MaxAttempts: 2 },
+        { ErrorEquals: ["States.ALL"], MaxAttempts: 0 },
+      ];
+      assert.deepStrictEqual(await verdict(retry), []);
+    });
+
+    it("reports a Retry only for timeouts, which never retries a failing call", async () => {
+      const retry = [{ ErrorEquals: ["States.Timeout", "States.HeartbeatTimeout"], MaxAttempts: 3 }];
+      assert.deepStrictEqual(await verdict(retry), [`State "A" ${NO_RETRIER}`]);
+    });
+
+    for (const error of [
+      "States.BranchFailed",
+      "States.NoChoiceMatched",
+      "States.ItemReaderFailed",
+      "States.Transient",
+    ]) {
+      it(`reports a Retry only for ${error}, which no Task raises`, async () => {
+        assert.deepStrictEqual(await verdict([{ ErrorEquals: [error], MaxAttempts: 3 }]), [
+          `State "A" ${NO_RETRIER}`,
+        ]);
+      });
+    }
+
+    it("passes a Retry for a custom error name, which a Task's call may raise", async () => {
+      assert.deepStrictEqual(await verdict([{ ErrorEquals: ["OrderApi.Throttled"], MaxAttempts: 3 }]), []);
     });
   });
 
   describe("how long a retrier may wait", () => {
     const retrying = (retrier: Record<string, unknown>, config?: Record<string, unknown>) =>
       violations(
-        definition({ A: task({ Retry: [{ ErrorEquals: ["States.Timeout"], ...retrier }] }) }),
+        definition({ A: task({ Retry: [{ ErrorEquals: ["States.TaskFailed"], ...retrier }] }) }),
         config,
       );
 
