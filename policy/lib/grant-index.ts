@@ -5,9 +5,11 @@
 // An execute-api ARN is `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`. A call's
 // ARN has exactly five colons when its path has none; a pattern with exactly five colons can then only match it
 // colon for colon (IAM's `*` may span a colon, but every colon of the ARN is taken by one of the pattern's), so
-// its part after the fifth colon must match the call's. That part is split at "/" into a trie on the pattern's
-// literal segments up to its first wildcard. Any other pattern (`*`, `arn:aws:execute-api:*`) is tried on
-// every call, and every pattern on a call whose path holds a colon: candidates are never fewer than the matches.
+// its part after the fifth colon must match the call's, and so must begin with that part's literal prefix (its
+// characters up to the first wildcard). The patterns are kept in a trie of those prefixes, one character per
+// level: a call is tried only on the patterns whose prefix begins its own. Any other pattern (`*`,
+// `arn:aws:execute-api:*`) is tried on every call, and every pattern on a call whose path holds a colon:
+// candidates are never fewer than the matches.
 
 /** One Resource pattern and what it belongs to. */
 export interface Indexed<T> {
@@ -39,12 +41,12 @@ export class ArnPatternIndex<T> {
       return;
     }
     let at = this.root;
-    for (const segment of parts[5].split("/")) {
-      if (hasWildcard(segment)) break;
-      let child = at.children.get(segment);
+    for (const char of parts[5]) {
+      if (char === "*" || char === "?") break;
+      let child = at.children.get(char);
       if (child === undefined) {
         child = node();
-        at.children.set(segment, child);
+        at.children.set(char, child);
       }
       at = child;
     }
@@ -52,21 +54,22 @@ export class ArnPatternIndex<T> {
   }
 
   /**
-   * The patterns that may match some ARN of a call whose part after the fifth colon is `resource`, in which
-   * every character that stands for a run-time value is one of `open` (e.g. a marker, or `*`). With
-   * `reverse`, also those the call's ARN, read as a pattern with `*` for its run-time parts, may match: the
-   * patterns with literal segments where the call has a run-time one.
+   * The patterns that may match some ARN of a call whose part after the fifth colon is `resource`, where the
+   * run-time parts begin at the character indexes `open` says. With `reverse`, also those that the call's
+   * ARN, read as a pattern with `*` for its run-time parts, may match: the patterns with literal characters
+   * where the call has a run-time part (or a `*` or `?` of its own).
    */
-  candidates(resource: string, isOpen: (segment: string) => boolean, reverse: boolean): Indexed<T>[] {
+  candidates(resource: string, opensAt: (index: number) => boolean, reverse: boolean): Indexed<T>[] {
     if (resource.includes(":")) return this.all;
     const found = this.everywhere.concat(this.root.entries);
     let at = this.root;
-    for (const segment of resource.split("/")) {
-      if (isOpen(segment) || hasWildcard(segment)) {
+    for (let i = 0; i < resource.length; i++) {
+      const char = resource[i];
+      if (opensAt(i) || char === "*" || char === "?") {
         if (reverse) append(found, this.below(at));
         break;
       }
-      const child = at.children.get(segment);
+      const child = at.children.get(char);
       if (child === undefined) break;
       at = child;
       append(found, at.entries);
@@ -91,8 +94,4 @@ export class ArnPatternIndex<T> {
 /** A loop, not a spread: a spread of a very long list could exceed the engine's argument limit. */
 function append<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
-}
-
-function hasWildcard(segment: string): boolean {
-  return segment.includes("*") || segment.includes("?");
 }

@@ -247,7 +247,7 @@ function checkCalls(context: RoleContext, action: ApiCall["action"]): void {
 /** The Deny statements that reach some ARN the call may have, in the order they are written. */
 function denialsOf(denied: StatementIndex<InvokeStatement>, call: ApiCall, partition?: string) {
   const found = denied.index
-    .candidates(resourceOf(call, DYNAMIC), isOpen, true)
+    .candidates(...candidateArgs(call), true)
     .filter(({ pattern }) => patternReaches(pattern, call, partition))
     .map(({ value }) => value);
   for (const { statement } of denied.notResource) {
@@ -260,7 +260,7 @@ function denialsOf(denied: StatementIndex<InvokeStatement>, call: ApiCall, parti
 function coveredBy(allowed: StatementIndex<GrantUse>, call: ApiCall, partition?: string): boolean {
   return (
     allowed.index
-      .candidates(resourceOf(call, DYNAMIC), isOpen, false)
+      .candidates(...candidateArgs(call), false)
       .some(({ pattern }) => patternCovers(pattern, call, partition)) ||
     allowed.notResource.some(
       ({ statement }) => !(statement.notResources ?? []).some((p) => patternReaches(p, call, partition)),
@@ -275,7 +275,7 @@ function markUses(allowed: StatementIndex<GrantUse>, call: ApiCall, arn: string,
     if (use.serves.length < LISTED) use.serves.push(arn);
     use.served++;
   };
-  for (const { pattern, value } of allowed.index.candidates(resourceOf(call, DYNAMIC), isOpen, true)) {
+  for (const { pattern, value } of allowed.index.candidates(...candidateArgs(call), true)) {
     if (!patternReaches(pattern, call, partition)) continue;
     serve(value);
     if (!value.fits) value.fits = patternFits(pattern, call);
@@ -478,7 +478,15 @@ function resourceOf(call: ApiCall, dynamic: string): string {
   return `${call.apiId}/${call.stage}/${call.method}/${call.path.split(DYNAMIC).join(dynamic)}`;
 }
 
-const isOpen = (segment: string) => segment.includes(DYNAMIC);
+function candidateArgs(call: ApiCall): [string, (index: number) => boolean] {
+  const resource = resourceOf(call, DYNAMIC);
+  return [resource, isOpen(resource)];
+}
+
+/** Where a run-time part of the call's resource (see resourceOf) begins. */
+function isOpen(resource: string): (index: number) => boolean {
+  return (index) => resource.startsWith(DYNAMIC, index);
+}
 
 /**
  * The execute-api ARN of a call, `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`,
