@@ -2,7 +2,8 @@
 // the state machines it starts. Shared by the mandatory stack policy (violations) and its advisory twin (what
 // could not be verified), so both see the same facts.
 import { PolicyResource } from "@pulumi/policy";
-import { ApiCall, apiGatewayCalls, DYNAMIC, INVOKE, MANAGE_CONNECTIONS, OpenCall } from "./api-calls";
+import { ApiCall, apiGatewayCalls, INVOKE, MANAGE_CONNECTIONS, OpenCall } from "./api-calls";
+import { callArn, candidateArgs, patternCovers, patternFits, patternReaches } from "./call-arns";
 import {
   ExecutionStart,
   executionStarts,
@@ -11,10 +12,11 @@ import {
   START_SYNC_EXECUTION,
 } from "./execution-starts";
 import { ArnPatternIndex } from "./grant-index";
-import { hasWildcard, matchesResource } from "./iam";
+import { hasWildcard } from "./iam";
 import { isUnknown, rawProps } from "./unknowns";
 import { definitionOf, STATE_MACHINE_TYPES } from "./state-machine";
 import { InvokeStatement, StackRoles } from "./stack-roles";
+import { indexStarts, startGrantsOf } from "./start-grants";
 import { DelegatedTask } from "./task-credentials";
 import { joinClauses } from "./text";
 
@@ -315,40 +317,6 @@ function callsOf(
   return { calls, open, starts, openStarts, delegated: [...delegated, ...started.delegated] };
 }
 
-/** Start grants: literal ARNs looked up, patterns and NotResource tried on each start. */
-interface StartIndex {
-  exact: Map<string, InvokeStatement[]>;
-  patterned: { pattern: string; statement: InvokeStatement }[];
-  notResource: InvokeStatement[];
-}
-
-function indexStarts(statements: InvokeStatement[]): StartIndex {
-  const index: StartIndex = { exact: new Map(), patterned: [], notResource: [] };
-  for (const statement of statements) {
-    if (statement.notResources !== undefined) {
-      index.notResource.push(statement);
-      continue;
-    }
-    for (const pattern of statement.resources ?? []) {
-      if (hasWildcard(pattern)) {
-        index.patterned.push({ pattern, statement });
-      } else {
-        index.exact.set(pattern, [...(index.exact.get(pattern) ?? []), statement]);
-      }
-    }
-  }
-  return index;
-}
-
-/** The statements whose Resource (or NotResource) takes in the ARN, in no particular order. */
-function startGrantsOf(index: StartIndex, arn: string): InvokeStatement[] {
-  return [
-    ...(index.exact.get(arn) ?? []),
-    ...index.patterned.filter(({ pattern }) => matchesResource(pattern, arn)).map((p) => p.statement),
-    ...index.notResource.filter((s) => !(s.notResources ?? []).some((p) => matchesResource(p, arn))),
-  ];
-}
-
 /**
  * The state machines the role's state machines start: each must be allowed, and (with `reportUnusedGrants`)
  * each grant of the start actions must name one of them exactly. The start ARNs are literal, so a pattern
@@ -471,60 +439,4 @@ function roleArnPart(role: PolicyResource, index: number): string | undefined {
   if (typeof arn !== "string" || isUnknown(arn)) return undefined;
   const part = arn.split(":")[index];
   return part === undefined || part === "" ? undefined : part;
-}
-
-/** `<apiId>/<stage>/<METHOD>/<path>`, the part of the call's ARN after its fifth colon. */
-function resourceOf(call: ApiCall, dynamic: string): string {
-  return `${call.apiId}/${call.stage}/${call.method}/${call.path.split(DYNAMIC).join(dynamic)}`;
-}
-
-function candidateArgs(call: ApiCall): [string, (index: number) => boolean] {
-  const resource = resourceOf(call, DYNAMIC);
-  return [resource, isOpen(resource)];
-}
-
-/** Where a run-time part of the call's resource (see resourceOf) begins. */
-function isOpen(resource: string): (index: number) => boolean {
-  return (index) => resource.startsWith(DYNAMIC, index);
-}
-
-/**
- * The execute-api ARN of a call, `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`,
- * with `dynamic` for each part of the path set at run time.
- */
-function callArn(call: ApiCall, partition: string, account: string, dynamic: string): string {
-  return `arn:${partition}:execute-api:${call.region}:${account}:${resourceOf(call, dynamic)}`;
-}
-
-/**
- * The ARN to match a pattern against. The definition does not say which account the API is in (its host
- * names only the API id and region), and the API may be another account's: the pattern's own account is taken,
- * so that the grant is judged by the API it names. The partition is the role's, or while that is unknown
- * (during preview) the pattern's own.
- */
-function arnFor(pattern: string, call: ApiCall, partition: string | undefined, dynamic: string): string {
-  const parts = pattern.split(":");
-  return callArn(call, partition ?? parts[1] ?? "aws", parts[4] ?? "*", dynamic);
-}
-
-/** Whether the pattern matches every ARN the call may have. */
-function patternCovers(pattern: string, call: ApiCall, partition?: string): boolean {
-  return matchesResource(pattern, arnFor(pattern, call, partition, DYNAMIC));
-}
-
-/** Whether the pattern matches some ARN the call may have. */
-function patternReaches(pattern: string, call: ApiCall, partition?: string): boolean {
-  return (
-    patternCovers(pattern, call, partition) || matchesResource(arnFor(pattern, call, partition, "*"), pattern)
-  );
-}
-
-/**
- * Whether the pattern allows no API, stage, method or path beyond the call's: the call's ARN, read as a
- * pattern with `*` for its run-time parts, matches the pattern's text after its fifth colon. Region and
- * account are left to iam-execute-api-invoke-not-wildcarded, which allows wildcards there.
- */
-function patternFits(pattern: string, call: ApiCall): boolean {
-  const parts = pattern.split(":");
-  return parts.length === 6 && matchesResource(resourceOf(call, "*"), parts[5]);
 }
