@@ -1,7 +1,9 @@
 // Times the definition walker and the stepfunctions-task-retry-and-catch policy on generated definitions of
 // 10 000 states: one wide (Maps of Parallels of Tasks) and one a single chain nested 500 levels deep. Then
 // times the stack policy stepfunctions-role-matches-api-calls on stacks of 250, 500 and 1 000 state machines,
-// each with its own role and role policy, to show that it grows linearly with the stack.
+// each with its own role and role policy, to show that it grows linearly with the stack; on one state machine
+// of 10 000 calls against a role of 1 500 grant patterns, which must take under a second; and measures the
+// advisories of a preview of 500 roles whose attachments' roles are all unknown.
 // Run: npm run bench:policy
 import { performance } from "node:perf_hooks";
 import { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
@@ -11,6 +13,8 @@ import { executionPolicy } from "../components/iam";
 import { defaults } from "../components/settings";
 import { parseDefinition, walkStates } from "../policy/lib/asl";
 import { stepfunctionsRoleMatchesApiCalls } from "../policy/policies/stepfunctions-role-matches-api-calls";
+import { stepfunctionsRoleMatchesApiCallsUnverified } from "../policy/policies/stepfunctions-role-matches-api-calls-unverified";
+import * as proxy from "@pulumi/policy/proxy";
 import { stepfunctionsTaskRetryAndCatch } from "../policy/policies/stepfunctions-task-retry-and-catch";
 import { shouldRunBench } from "./benchArgs";
 
@@ -133,15 +137,6 @@ function bench(label: string, definition: Json): void {
  */
 function stack(count: number): PolicyResource[] {
   const resources: PolicyResource[] = [];
-  const resource = (type: string, name: string, props: Record<string, unknown>): PolicyResource =>
-    ({
-      type,
-      name,
-      urn: `urn:pulumi:bench::orders::${type}::${name}`,
-      props,
-      dependencies: [],
-      propertyDependencies: {},
-    }) as unknown as PolicyResource;
   for (let i = 0; i < count; i++) {
     const apiId = `api${i}`;
     const scope = { partition: "aws", region: "us-east-1", account: "123456789012", apiId, stage: "prod" };
@@ -175,23 +170,42 @@ function stack(count: number): PolicyResource[] {
   return resources;
 }
 
+function resource(type: string, name: string, props: Record<string, unknown>): PolicyResource {
+  return {
+    type,
+    name,
+    urn: `urn:pulumi:bench::orders::${type}::${name}`,
+    props,
+    dependencies: [],
+    propertyDependencies: {},
+  } as unknown as PolicyResource;
+}
+
+/** Runs a stack policy over the resources as the analyzer would; what it reports goes to `report`. */
+function runStackPolicy(
+  policy: typeof stepfunctionsRoleMatchesApiCalls,
+  resources: PolicyResource[],
+  report: (message: string) => void,
+): void {
+  void policy.validateStack(
+    {
+      resources,
+      stackTags: new Map(),
+      getConfig: <T extends object>() => ({}) as T,
+      notApplicable: () => {
+        throw new Error("not applicable");
+      },
+    },
+    report,
+  );
+}
+
 function benchStack(stateMachines: number): void {
   const resources = stack(stateMachines);
-  const validate = stepfunctionsRoleMatchesApiCalls.validateStack;
   let violations = 0;
   const ms = time(() => {
     violations = 0;
-    void validate(
-      {
-        resources,
-        stackTags: new Map(),
-        getConfig: <T extends object>() => ({}) as T,
-        notApplicable: () => {
-          throw new Error("not applicable");
-        },
-      },
-      () => violations++,
-    );
+    runStackPolicy(stepfunctionsRoleMatchesApiCalls, resources, () => violations++);
   });
   console.log(
     `  ${count(stateMachines).padStart(5)} state machines and roles (${count(resources.length)} resources): ${ms.toFixed(1)} ms ` +
@@ -199,13 +213,121 @@ function benchStack(stateMachines: number): void {
   );
 }
 
+/** The policy SDK's placeholder for a string unknown during preview (proxy.js; not in its type declarations). */
+const UNKNOWN_STRING = (proxy as unknown as { unknownStringValue: string }).unknownStringValue;
+
+const API_HOST = "api0.execute-api.us-east-1.amazonaws.com";
+const API_ARN = "arn:aws:execute-api:us-east-1:123456789012:api0/prod";
+
+/**
+ * One state machine of `calls` signed API Gateway Tasks against a role of `patterns` grant patterns: Task i
+ * calls `GET /items/<i mod patterns>`, every other one with a run-time id below it; each pattern grants
+ * one item and what is below it. The last item's grant is left out, so its calls are reported.
+ */
+function bigRole(calls: number, patterns: number): PolicyResource[] {
+  const states: Json = {};
+  for (let i = 0; i < calls; i++) {
+    const item = i % patterns;
+    states[`Call ${i}`] = {
+      Type: "Task",
+      Resource: "arn:aws:states:::apigateway:invoke",
+      Parameters: {
+        AuthType: "IAM_ROLE",
+        ApiEndpoint: API_HOST,
+        Stage: "prod",
+        Method: "GET",
+        ...(i % 2 === 0
+          ? { Path: `/items/${item}` }
+          : { "Path.$": `States.Format('/items/${item}/{}', $.id)` }),
+      },
+      ...(i + 1 < calls ? { Next: `Call ${i + 1}` } : { End: true }),
+    };
+  }
+  const resources = Array.from({ length: patterns - 1 }, (_, j) =>
+    j % 2 === 0 ? `${API_ARN}/GET/items/${j}` : `${API_ARN}/GET/items/${j}/*`,
+  );
+  const document = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: resources }],
+  };
+  const role = resource("aws:iam/role:Role", "role", {
+    name: "role",
+    arn: "arn:aws:iam::123456789012:role/role",
+  });
+  const rolePolicy = resource("aws:iam/rolePolicy:RolePolicy", "policy", {
+    role: "role",
+    policy: JSON.stringify(document),
+  });
+  const stateMachine = resource("aws:sfn/stateMachine:StateMachine", "orders", {
+    roleArn: "arn:aws:iam::123456789012:role/role",
+    definition: JSON.stringify({ StartAt: "Call 0", States: states }),
+  });
+  rolePolicy.propertyDependencies.role = [role];
+  stateMachine.propertyDependencies.roleArn = [role];
+  return [role, rolePolicy, stateMachine];
+}
+
+function benchBigRole(calls: number, patterns: number): void {
+  const resources = bigRole(calls, patterns);
+  let violations = 0;
+  const ms = time(() => {
+    violations = 0;
+    runStackPolicy(stepfunctionsRoleMatchesApiCalls, resources, () => violations++);
+  });
+  console.log(
+    `  ${count(calls)} calls against ${count(patterns)} grant patterns: ${ms.toFixed(1)} ms, ${count(violations, "violation")}` +
+      (ms < 1000 ? "" : " (over the one second allowed)"),
+  );
+}
+
+/**
+ * A first preview of `roles` roles, each with a state machine of this repo's workflow and an attachment
+ * whose role is unknown and linked by no dependency (so it may reach every role), and no role policy: each
+ * call is an advisory that names what it cannot read.
+ */
+function previewAdvisories(roles: number): void {
+  const resources: PolicyResource[] = [];
+  const definition = JSON.stringify(buildDefinition({ endpoint: API_HOST, stage: "prod", ...defaults }));
+  for (let i = 0; i < roles; i++) {
+    const role = resource("aws:iam/role:Role", `role-${i}`, { name: UNKNOWN_STRING, arn: UNKNOWN_STRING });
+    const stateMachine = resource("aws:sfn/stateMachine:StateMachine", `orders-${i}`, {
+      roleArn: UNKNOWN_STRING,
+      definition,
+    });
+    stateMachine.propertyDependencies.roleArn = [role];
+    const attachment = resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `attach-${i}`, {
+      role: UNKNOWN_STRING,
+      policyArn: `arn:aws:iam::123456789012:policy/shared-${i}`,
+    });
+    resources.push(role, stateMachine, attachment);
+  }
+  let advisories = 0;
+  let bytes = 0;
+  const ms = time(() => {
+    advisories = 0;
+    bytes = 0;
+    runStackPolicy(stepfunctionsRoleMatchesApiCallsUnverified, resources, (message) => {
+      advisories++;
+      bytes += Buffer.byteLength(message);
+    });
+  });
+  console.log(
+    `  ${count(roles)} roles, each attachment's role unknown: ${count(advisories)} advisories of ${count(Math.round(bytes / 1024))} KiB in all, ` +
+      `the longest list capped; ${ms.toFixed(1)} ms`,
+  );
+}
+
 const usage = `Time the definition walker and the stepfunctions-task-retry-and-catch policy on two
 definitions of about 10,000 states, then the stepfunctions-role-matches-api-calls stack policy on
-stacks of 250, 500 and 1,000 state machines.`;
+stacks of 250, 500 and 1,000 state machines and on one state machine of 10,000 calls against a role
+of 1,500 grant patterns, and measure the advisories of a preview of 500 roles.`;
 
 if (shouldRunBench("bench:policy", usage)) {
   bench("wide (Map > Parallel > Tasks)", wideDefinition());
   bench("deep (500 nested levels)", deepDefinition());
   console.log("stepfunctions-role-matches-api-calls, this repo's workflow per state machine:");
   for (const count of [250, 500, 1000]) benchStack(count);
+  benchBigRole(10_000, 1_500);
+  console.log("stepfunctions-role-matches-api-calls-unverified, during a first preview:");
+  previewAdvisories(500);
 }

@@ -1,8 +1,17 @@
-// The API Gateway calls a definition makes: each `arn:aws:states:::apigateway:invoke` Task's ApiEndpoint,
-// Stage, Method and Path (https://docs.aws.amazon.com/step-functions/latest/dg/connect-api-gateway.html), at
-// any depth, in JSONPath (`Parameters`, `<field>.$`) and JSONata (`Arguments`, `{% ... %}`) alike.
+// The API Gateway calls a definition makes with its execution role: each `arn:aws:states:::apigateway:invoke`
+// Task's ApiEndpoint, Stage, Method and Path (https://docs.aws.amazon.com/step-functions/latest/dg/connect-api-gateway.html),
+// at any depth, in JSONPath (`Parameters`, `<field>.$`) and JSONata (`Arguments`, `{% ... %}`) alike. Only
+// `AuthType: IAM_ROLE` signs the request with the role; `NO_AUTH` (the default) and `RESOURCE_POLICY` need no grant.
 import { StateMachineDefinition, walkStates } from "./asl";
 import { isJsonObject, JsonObject } from "./json";
+import { DelegatedTask, delegatedTo } from "./task-credentials";
+
+export const INVOKE = "execute-api:Invoke";
+/**
+ * What a call to a WebSocket API's `@connections` management path needs instead of Invoke
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-control-access-iam.html).
+ */
+export const MANAGE_CONNECTIONS = "execute-api:ManageConnections";
 
 /**
  * Stands for a value known only at run time. No literal ARN contains it, so an IAM pattern matches it only
@@ -14,6 +23,7 @@ export const DYNAMIC = "\u0000dynamic\u0000";
 export interface ApiCall {
   /** The path of the Task state (see WalkedState.path). */
   state: string;
+  action: typeof INVOKE | typeof MANAGE_CONNECTIONS;
   region: string;
   apiId: string;
   stage: string;
@@ -34,9 +44,15 @@ const INVOKE_RESOURCE = /^arn:aws[a-z-]*:states:::apigateway:invoke(\.waitForTas
 const EXECUTE_API_HOST =
   /^([A-Za-z0-9]+)(?:-vpce-[a-z0-9]+)?\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
-export function apiGatewayCalls(definition: StateMachineDefinition): { calls: ApiCall[]; open: OpenCall[] } {
+export function apiGatewayCalls(definition: StateMachineDefinition): {
+  calls: ApiCall[];
+  open: OpenCall[];
+  /** Calls made as the role a Task's Credentials name, whose grants are not the execution role's. */
+  delegated: DelegatedTask[];
+} {
   const calls: ApiCall[] = [];
   const open: OpenCall[] = [];
+  const delegated: DelegatedTask[] = [];
   for (const { path, state } of walkStates(definition)) {
     if (
       state.Type !== "Task" ||
@@ -48,6 +64,17 @@ export function apiGatewayCalls(definition: StateMachineDefinition): { calls: Ap
     const args = isJsonObject(state.Parameters) ? state.Parameters : state.Arguments;
     if (!isJsonObject(args)) {
       open.push({ state: path, reason: "its Parameters or Arguments are not an object" });
+      continue;
+    }
+    const auth = authType(args);
+    if (auth === "NO_AUTH" || auth === "RESOURCE_POLICY") continue;
+    if (auth !== "IAM_ROLE") {
+      open.push({ state: path, reason: auth.problem });
+      continue;
+    }
+    const asRole = delegatedTo(state, path);
+    if (asRole !== undefined) {
+      delegated.push(asRole);
       continue;
     }
     const endpoint = literal(args, "ApiEndpoint");
@@ -63,9 +90,28 @@ export function apiGatewayCalls(definition: StateMachineDefinition): { calls: Ap
       open.push({ state: path, reason });
       continue;
     }
-    calls.push({ state: path, apiId: host[1], region: host[2], stage, method, path: callPath(args) });
+    const rendered = callPath(args);
+    // `@connections` is the management API of a WebSocket stage, whatever the method (POST, GET, DELETE).
+    const action =
+      rendered === "@connections" || rendered.startsWith("@connections/") ? MANAGE_CONNECTIONS : INVOKE;
+    calls.push({ state: path, action, apiId: host[1], region: host[2], stage, method, path: rendered });
   }
-  return { calls, open };
+  return { calls, open, delegated };
+}
+
+/** How the call authenticates; only IAM_ROLE signs with the role. Left out, it is NO_AUTH. */
+function authType(args: JsonObject): "NO_AUTH" | "IAM_ROLE" | "RESOURCE_POLICY" | { problem: string } {
+  if (args.AuthType === undefined && args["AuthType.$"] === undefined) return "NO_AUTH";
+  const value = literal(args, "AuthType");
+  if (value === "NO_AUTH" || value === "IAM_ROLE" || value === "RESOURCE_POLICY") return value;
+  return {
+    problem:
+      value !== undefined
+        ? `its AuthType "${value}" is none of NO_AUTH, IAM_ROLE and RESOURCE_POLICY`
+        : args.AuthType === undefined || typeof args.AuthType === "string"
+          ? "its AuthType is set at run time"
+          : "its AuthType is not a string",
+  };
 }
 
 /** A field's value when it is a literal string; undefined when it is set at run time or missing. */

@@ -1,7 +1,8 @@
-// AWS managed policies that allow execute-api:Invoke on every API. A stack attaches them by ARN, so their
-// documents are never among its resources; these are their documents as the AWS Managed Policy Reference
-// shows them (docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>.html, read 2026-11-25). Only
-// the statements that can allow execute-api:Invoke are kept.
+// AWS managed policies that allow execute-api:Invoke on every API, or the starts of every state machine
+// (states:StartExecution, states:StartSyncExecution). A stack attaches them by ARN, so their documents are never
+// among its resources; these are their documents as the AWS Managed Policy Reference shows them
+// (docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>.html, read 2026-11-25 and, for
+// AWSStepFunctionsFullAccess, 2026-12-02). Only the statements that can allow those actions are kept.
 import { JsonObject } from "./json";
 
 const MANAGED_POLICY_DOCUMENTS: Readonly<Record<string, JsonObject>> = {
@@ -14,6 +15,10 @@ const MANAGED_POLICY_DOCUMENTS: Readonly<Record<string, JsonObject>> = {
         Resource: "arn:aws:execute-api:*:*:*",
       },
     ],
+  },
+  AWSStepFunctionsFullAccess: {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "states:*", Resource: "*" }],
   },
   AdministratorAccess: {
     Version: "2012-10-17",
@@ -29,9 +34,9 @@ const MANAGED_POLICY_DOCUMENTS: Readonly<Record<string, JsonObject>> = {
 const AWS_MANAGED_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/([A-Za-z0-9+=,.@_-]+)$/;
 
 /**
- * The document of an AWS managed policy known to allow execute-api:Invoke, or undefined for any other ARN
- * (other AWS managed policies, which do not allow it, and customer managed policies, which are checked as the
- * resources that define them).
+ * The document of an AWS managed policy known to allow execute-api:Invoke or starts, or undefined for any
+ * other ARN (other AWS managed policies, taken to allow neither, and customer managed policies, which are
+ * checked as the resources that define them).
  */
 export function knownManagedPolicy(arn: unknown): JsonObject | undefined {
   if (typeof arn !== "string") return undefined;

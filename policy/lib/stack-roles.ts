@@ -1,15 +1,14 @@
-// Which execute-api:Invoke statements reach each role of a stack, from every resource that defines or attaches
+// Which statements on an action (execute-api:Invoke, a start) reach each role of a stack, from every resource that defines or attaches
 // a policy (lib/iam-resources.ts). Links follow the engine's property dependencies first, as they hold during
 // preview when names and ARNs are still unknown, and then the values themselves: a role's name or ARN, a
 // managed policy's ARN.
 import { PolicyResource } from "@pulumi/policy";
+import { INVOKE } from "./api-calls";
 import { isAwsManagedPolicyArn, knownManagedPolicy } from "./aws-managed-policies";
 import { appliesToAction, effectOf, mayMatchServiceArn, parsePolicyDocument, stringList } from "./iam";
 import { PermissionSource, permissionSources, roleLink, ROLE_TYPES } from "./iam-resources";
 import { JsonObject } from "./json";
 import { isUnknown, rawProps } from "./unknowns";
-
-export const INVOKE = "execute-api:Invoke";
 
 /** An Allow or Deny statement on an action (execute-api:Invoke unless said otherwise) that reaches a role. */
 export interface InvokeStatement {
@@ -18,6 +17,11 @@ export interface InvokeStatement {
   resources?: string[];
   /** Its NotResource patterns. */
   notResources?: string[];
+  /**
+   * Whether it has a Condition. The pack cannot evaluate one (`aws:RequestedRegion`, `aws:SecureTransport`...),
+   * so a conditional Deny may or may not apply to a call; an Allow's Condition is taken to hold.
+   */
+  conditional: boolean;
   /** e.g. `Statement "InvokeOrderApi" of inline policy "logs" of orders-role`. */
   label: string;
   /** The resource that defines or attaches it: its violations are reported there. */
@@ -142,7 +146,7 @@ export class StackRoles {
       if (document) this.add(role, policy, { ...document, source: `managed policy ${policy.name}` });
     }
     if (policies.length > 0) return;
-    // Other AWS managed policies are taken not to allow execute-api:Invoke (docs/policy-pack.md says why).
+    // Other AWS managed policies are taken to allow neither execute-api:Invoke nor starts (docs/policy-pack.md says why).
     if (typeof arn === "string" && !isUnknown(arn) && isAwsManagedPolicyArn(arn)) return;
     const why =
       typeof arn === "string" && !isUnknown(arn) ? "is not in this stack" : "is unknown during preview";
@@ -188,8 +192,14 @@ export class StackRoles {
   }
 
   private findRole(reference: string): PolicyResource | undefined {
-    // A role ARN is arn:<partition>:iam::<account>:role/<path><name>; a property may hold either.
-    return this.roleIds.get(reference) ?? this.roleIds.get(reference.split("/").pop() ?? "");
+    const exact = this.roleIds.get(reference);
+    if (exact !== undefined || !reference.startsWith("arn:")) return exact;
+    // A role ARN is arn:<partition>:iam::<account>:role/<path><name>. Its name alone finds the stack's role only
+    // while that role's ARN is unknown (during preview): a known ARN that differs names a role of another
+    // account (or path), however alike their names.
+    const byName = this.roleIds.get(reference.split("/").pop() ?? "");
+    const arn = byName === undefined ? undefined : rawProps(byName.props).arn;
+    return typeof arn === "string" && !isUnknown(arn) ? undefined : byName;
   }
 
   private dependencies(
@@ -232,15 +242,16 @@ function readStatements(
     const effect = effectOf(statement);
     if (effect === undefined || !appliesToAction(statement, action)) continue;
     const label = `${name}${of}`;
+    const conditional = statement.Condition !== undefined;
     const patterns = (key: string) => stringList((statement as JsonObject)[key]);
     if ([...patterns("Resource"), ...patterns("NotResource")].some(isUnknown)) {
       unreadable.push(`${label}, whose resources are unknown during preview`);
     } else if (statement.NotResource !== undefined) {
-      statements.push({ effect, notResources: patterns("NotResource"), label, holder });
+      statements.push({ effect, notResources: patterns("NotResource"), conditional, label, holder });
     } else {
       const service = action.split(":")[0];
       const resources = patterns("Resource").filter((pattern) => mayMatchServiceArn(pattern, service));
-      if (resources.length > 0) statements.push({ effect, resources, label, holder });
+      if (resources.length > 0) statements.push({ effect, resources, conditional, label, holder });
     }
   }
 }

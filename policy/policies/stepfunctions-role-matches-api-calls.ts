@@ -3,8 +3,9 @@ import { checkStateMachineRoles } from "../lib/least-privilege";
 
 export interface RoleMatchesApiCallsConfig {
   /**
-   * Whether an execute-api:Invoke grant that no call of the role's state machines uses is a violation, and
-   * likewise a StartExecution or StartSyncExecution grant that names no state machine they start exactly.
+   * Whether an execute-api:Invoke grant that no call of the role's state machines uses, or that allows more
+   * than the calls it serves, is a violation, and likewise a StartExecution or StartSyncExecution grant that
+   * names no state machine they start exactly.
    */
   reportUnusedGrants: boolean;
 }
@@ -22,7 +23,7 @@ export const stepfunctionsRoleMatchesApiCalls: StackValidationPolicy = {
         type: "boolean",
         default: roleMatchesApiCallsDefaults.reportUnusedGrants,
         description:
-          "Whether an execute-api:Invoke grant of a state machine's role that none of its calls uses is a violation, and a start grant that names no state machine it starts exactly (a wildcard included).",
+          "Whether an execute-api:Invoke grant of a state machine's role that none of its calls uses, or that allows more than the calls it serves, is a violation, and a start grant that names no state machine it starts exactly (a wildcard included).",
       },
     },
   },

@@ -9,12 +9,16 @@ import {
   ATTACHMENT,
   granted,
   INVOKE_FULL_ACCESS,
+  ACCOUNT,
   invokeDocument,
   orderStack,
   previewStack,
   ROLE,
+  ROLE_ARN,
   ROLE_POLICY,
 } from "./stack-fixtures";
+
+const STEP_FUNCTIONS_FULL_ACCESS = "arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess";
 
 const CANNOT_VERIFY =
   "so the pack cannot verify that its role allows exactly the API Gateway calls it makes.";
@@ -70,8 +74,26 @@ describe("stepfunctions-role-matches-api-calls", () => {
     );
   });
 
-  it("counts a wider grant as allowing the call and as used", async () => {
-    assert.deepStrictEqual(await messages(orderStack({ resources: [`${API}/*`] })), []);
+  it("counts a wider grant as allowing every call it covers", async () => {
+    const found = await messages(orderStack({ resources: [`${API}/*`] }), { reportUnusedGrants: false });
+    assert.deepStrictEqual(found, []);
+  });
+
+  it("reports a grant broader than every call it serves, naming the calls it serves", async () => {
+    const wide = "arn:aws:execute-api:*:*:MyApiId/dev/GET/*";
+    const getTaxes = task({
+      Parameters: {
+        AuthType: "IAM_ROLE",
+        ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
+        Stage: "dev",
+        Method: "GET",
+        Path: "/taxes",
+      },
+    });
+    const stack = orderStack({ resources: [wide], definitionValue: definition({ Tax: getTaxes }) });
+    assert.deepStrictEqual(await messages(stack), [
+      `orders-execution: Statement "InvokeOrderApiRoutes" of orders-execution must not allow execute-api:Invoke on ${wide} to role orders-role: it allows more than the call of state machine orders it serves, ${API}/GET/taxes; allow exactly that ARN instead.`,
+    ]);
   });
 
   it("reports a call that a Deny statement blocks, naming the statement", async () => {
@@ -216,6 +238,7 @@ describe("stepfunctions-role-matches-api-calls", () => {
             definition({
               "Tax.GetTaxes": task({
                 Parameters: {
+                  AuthType: "IAM_ROLE",
                   ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
                   Stage: "dev",
                   Method: "GET",
@@ -253,6 +276,7 @@ describe("stepfunctions-role-matches-api-calls", () => {
     const health = definition({
       Health: task({
         Parameters: {
+          AuthType: "IAM_ROLE",
           ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
           Stage: "dev",
           Method: "GET",
@@ -287,9 +311,15 @@ describe("stepfunctions-role-matches-api-calls", () => {
       propertyDependencies,
     });
 
-    it("counts AmazonAPIGatewayInvokeFullAccess, attached by ARN, as allowing every call", async () => {
+    it("counts AmazonAPIGatewayInvokeFullAccess, attached by ARN, as allowing every call, and as broader", async () => {
       const stack = [...orderStack({ resources: [] }), attached(INVOKE_FULL_ACCESS)];
-      assert.deepStrictEqual(await messages(stack), []);
+      assert.deepStrictEqual(await messages(stack, { reportUnusedGrants: false }), []);
+      assert.deepStrictEqual(
+        (await messages(stack)).map((m) => m.split(": it ")[0]),
+        [
+          `attach: Statement [0] of AWS managed policy ${INVOKE_FULL_ACCESS} of attach must not allow execute-api:Invoke on arn:aws:execute-api:*:*:* to role orders-role`,
+        ],
+      );
     });
 
     it("reports AmazonAPIGatewayInvokeFullAccess on a role whose state machine calls no API", async () => {
@@ -391,6 +421,7 @@ describe("stepfunctions-role-matches-api-calls", () => {
         Type: "Task",
         Resource: "arn:aws:states:::apigateway:invoke",
         Arguments: {
+          AuthType: "IAM_ROLE",
           ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
           Stage: "dev",
           Method: method,
@@ -433,6 +464,7 @@ describe("stepfunctions-role-matches-api-calls", () => {
       definition({
         Call: task({
           Parameters: {
+            AuthType: "IAM_ROLE",
             ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
             Stage: "dev",
             Method: "GET",
@@ -572,5 +604,326 @@ describe("stepfunctions-role-matches-api-calls", () => {
       assert.deepStrictEqual(await messages(stack), []);
       assert.deepStrictEqual(await advisories(stack), []);
     });
+
+    it("counts aws-sdk:sfn:startExecution.waitForTaskToken as a start like the others", async () => {
+      const stack = startingStack([], {
+        resource: "arn:aws:states:::aws-sdk:sfn:startExecution.waitForTaskToken",
+      });
+      assert.deepStrictEqual(await messages(stack), [
+        `orders: Role orders-role must allow states:StartExecution on ${CHILD}, which state "Price Cart" of state machine orders starts; without it the Task fails at run time.`,
+      ]);
+    });
+
+    it("reports the states:* on * of AWSStepFunctionsFullAccess, attached by RolePolicyAttachment", async () => {
+      const stack: StackResource[] = [
+        ...startingStack([grant("states:StartSyncExecution", CHILD)]),
+        {
+          type: ATTACHMENT,
+          name: "full-access",
+          props: { role: "orders-role-1a2b", policyArn: STEP_FUNCTIONS_FULL_ACCESS },
+        },
+      ];
+      assert.deepStrictEqual(
+        (await messages(stack)).map((v) => v.split(" to role ")[0]),
+        [
+          `full-access: Statement [0] of AWS managed policy ${STEP_FUNCTIONS_FULL_ACCESS} of full-access must not allow states:StartExecution on *`,
+          `full-access: Statement [0] of AWS managed policy ${STEP_FUNCTIONS_FULL_ACCESS} of full-access must not allow states:StartSyncExecution on *`,
+        ],
+      );
+    });
+
+    it("reports AWSStepFunctionsFullAccess in a role's managedPolicyArns, on the role", async () => {
+      const [role, ...rest] = startingStack([grant("states:StartSyncExecution", CHILD)]);
+      const withManaged = {
+        ...role,
+        props: { ...role.props, managedPolicyArns: [STEP_FUNCTIONS_FULL_ACCESS] },
+      };
+      const found = await messages([withManaged, ...rest]);
+      assert.strictEqual(found.length, 2);
+      assert.ok(
+        found.every((m) => m.startsWith("orders-role: Statement [0] of AWS managed policy")),
+        found.join("\n"),
+      );
+    });
+
+    for (const pattern of ["arn:aws:states:us-east-1:123456789012:stateMachine:*", "*"]) {
+      it(`reports a StateMachineArn that is itself the pattern ${pattern}, and the grant that matches it`, async () => {
+        const stack = startingStack([grant("states:StartSyncExecution", pattern)], {
+          parameters: { StateMachineArn: pattern, "Input.$": "States.JsonToString($)" },
+        });
+        assert.deepStrictEqual(
+          (await messages(stack)).map((v) => v.split(":")[0] + ": " + v.split(" must ")[1].split(",")[0]),
+          [
+            `orders: name the state machine it starts`,
+            `orders-execution: not allow states:StartSyncExecution on ${pattern} to role orders-role: it names no one state machine; name none: no Task of state machine orders starts one.`,
+          ],
+        );
+      });
+    }
+
+    it("names a start that a Deny with a Condition may take back as unverified, not as a violation", async () => {
+      const stack = startingStack([
+        grant("states:StartSyncExecution", CHILD),
+        {
+          ...grant("states:Start*", "*", "Deny"),
+          Sid: "TlsOnly",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]);
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.deepStrictEqual(await advisories(stack), [
+        `orders: Role orders-role allows states:StartSyncExecution on ${CHILD}, which state "Price Cart" of state machine orders starts, but Statement "TlsOnly" of orders-execution denies it when its Condition holds, which the pack cannot evaluate; when it holds, the Task fails at run time.`,
+      ]);
+    });
+
+    describe("a Distributed Map, which starts executions of its own state machine", () => {
+      const OWN = "arn:aws:states:us-east-1:123456789012:stateMachine:orders-1a2b";
+      function distributedStack(extra: Record<string, unknown>[], arn: unknown = OWN): StackResource[] {
+        const [role, rolePolicy, stateMachine] = orderStack({ policy: invokeDocument(granted, extra) });
+        const parsed = JSON.parse(stateMachine.props.definition as string);
+        parsed.States["Each Line"] = {
+          Type: "Map",
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "Done",
+            States: { Done: { Type: "Succeed" } },
+          },
+          End: true,
+        };
+        const props = { ...stateMachine.props, definition: JSON.stringify(parsed), arn };
+        return [role, rolePolicy, { ...stateMachine, props }];
+      }
+
+      it("counts states:StartExecution on the state machine's own ARN as used", async () => {
+        const stack = distributedStack([grant("states:StartExecution", OWN)]);
+        assert.deepStrictEqual(await messages(stack), []);
+        assert.deepStrictEqual(await advisories(stack), []);
+      });
+
+      it("reports its own ARN missing from the role, on the state machine", async () => {
+        assert.deepStrictEqual(await messages(distributedStack([])), [
+          `orders: Role orders-role must allow states:StartExecution on ${OWN}, which state "Each Line" of state machine orders starts; without it the Task fails at run time.`,
+        ]);
+      });
+
+      it("names the start as unverified while the state machine's ARN is unknown during preview", async () => {
+        const stack = distributedStack([grant("states:StartExecution", OWN)], UNKNOWN_STRING);
+        assert.deepStrictEqual(await messages(stack), []);
+        assert.match(
+          (await advisories(stack)).join("\n"),
+          /state "Each Line" starts a state machine that is not in the definition \(it is a Distributed Map/,
+        );
+      });
+    });
+  });
+
+  describe("calls that the execution role does not sign", () => {
+    /** A definition of one API Gateway Task with these Parameters beside the endpoint, stage and method. */
+    const calling = (parameters: Record<string, unknown>, fields: Record<string, unknown> = {}) =>
+      definition({
+        Call: task({
+          Parameters: {
+            ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
+            Stage: "dev",
+            Method: "GET",
+            Path: "/taxes",
+            ...parameters,
+          },
+          ...fields,
+        }),
+      });
+
+    for (const [label, auth] of [
+      ["AuthType omitted (NO_AUTH)", {}],
+      ["AuthType NO_AUTH", { AuthType: "NO_AUTH" }],
+      ["AuthType RESOURCE_POLICY", { AuthType: "RESOURCE_POLICY" }],
+    ] as const) {
+      it(`asks no execute-api:Invoke grant for a call with ${label}`, async () => {
+        const stack = orderStack({ resources: [], definitionValue: calling(auth) });
+        assert.deepStrictEqual(await messages(stack), []);
+        assert.deepStrictEqual(await advisories(stack), []);
+      });
+    }
+
+    it("names a call whose AuthType is set at run time as unverified", async () => {
+      const stack = orderStack({ resources: [], definitionValue: calling({ "AuthType.$": "$.auth" }) });
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.match(
+        (await advisories(stack))[0],
+        /state "Call" calls an API .*\(its AuthType is set at run time\)/,
+      );
+    });
+
+    it("asks nothing of the execution role for a call made as the Task's Credentials.RoleArn, and says so", async () => {
+      const other = "arn:aws:iam::123456789012:role/tax-reader";
+      const stack = orderStack({
+        resources: [],
+        definitionValue: calling({ AuthType: "IAM_ROLE" }, { Credentials: { RoleArn: other } }),
+      });
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.deepStrictEqual(await advisories(stack), [
+        `orders: state machine orders: state "Call" makes its call as role ${other} (its Credentials), so the pack does not verify that that role allows the call, nor that role orders-role may assume it (sts:AssumeRole).`,
+      ]);
+    });
+
+    it("asks nothing of the execution role for a start made as the Task's Credentials.RoleArn", async () => {
+      const start = {
+        Type: "Task",
+        Resource: "arn:aws:states:::states:startExecution",
+        Credentials: { "RoleArn.$": "$.role" },
+        Parameters: { StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:child" },
+        End: true,
+      };
+      const stack = orderStack({ definitionValue: definition({ Start: start }), resources: [] });
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.match((await advisories(stack))[0], /state "Start" makes its call as a role chosen at run time/);
+    });
+  });
+
+  describe("a WebSocket API's @connections", () => {
+    const post = definition({
+      Reply: task({
+        Parameters: {
+          AuthType: "IAM_ROLE",
+          ApiEndpoint: "MyApiId.execute-api.us-east-1.amazonaws.com",
+          Stage: "dev",
+          Method: "POST",
+          "Path.$": "States.Format('/@connections/{}', $.connectionId)",
+          RequestBody: { "message.$": "$.message" },
+        },
+      }),
+    });
+    const manage = (resource: string) => ({
+      Sid: "Reply",
+      Effect: "Allow",
+      Action: "execute-api:ManageConnections",
+      Resource: resource,
+    });
+
+    it("passes execute-api:ManageConnections on the @connections path, with no Invoke grant", async () => {
+      const stack = orderStack({
+        policy: invokeDocument([], [manage(`${API}/POST/@connections/*`)]),
+        definitionValue: post,
+      });
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.deepStrictEqual(await advisories(stack), []);
+    });
+
+    it("reports a missing ManageConnections grant, not a missing Invoke", async () => {
+      const stack = orderStack({ resources: [`${API}/POST/@connections/*`], definitionValue: post });
+      assert.deepStrictEqual(await messages(stack), [
+        `orders-execution: Statement "InvokeOrderApiRoutes" of orders-execution must not allow execute-api:Invoke on ${API}/POST/@connections/* to role orders-role: no API Gateway call of state machine orders uses it.`,
+        `orders: Role orders-role must allow execute-api:ManageConnections on ${API}/POST/@connections/*, which state "Reply" of state machine orders calls; without it the call fails with 403 at run time.`,
+      ]);
+    });
+  });
+
+  describe("a Deny with a Condition", () => {
+    const regionGuard = {
+      Sid: "OnlyUsEast1",
+      Effect: "Deny",
+      Action: "execute-api:Invoke",
+      Resource: "*",
+      Condition: { StringNotEquals: { "aws:RequestedRegion": "us-east-1" } },
+    };
+
+    it("is no violation: whether it applies cannot be decided, so it is an advisory", async () => {
+      const stack = orderStack({ policy: invokeDocument(granted, [regionGuard]) });
+      assert.deepStrictEqual(await messages(stack), []);
+      const found = await advisories(stack);
+      assert.strictEqual(found.length, 8);
+      assert.match(
+        found[0],
+        /, but Statement "OnlyUsEast1" of orders-execution denies it when its Condition holds, which the pack cannot evaluate; /,
+      );
+    });
+
+    it("still reports a Deny without a Condition", async () => {
+      const { Condition: _, ...always } = regionGuard;
+      assert.strictEqual(
+        (await messages(orderStack({ policy: invokeDocument(granted, [always]) }))).length,
+        8,
+      );
+    });
+  });
+
+  it("judges a grant naming another account by the API it names", async () => {
+    const resources = granted.map((arn) => arn.replace(`:${ACCOUNT}:`, ":999999999999:"));
+    assert.deepStrictEqual(await messages(orderStack({ resources })), []);
+  });
+
+  it("does not take a roleArn of another account for the stack's role of the same name", async () => {
+    const stack = orderStack({ resources: [], roleArn: "arn:aws:iam::999999999999:role/orders-role-1a2b" });
+    assert.deepStrictEqual(await messages(stack), []);
+    assert.deepStrictEqual(await advisories(stack), [
+      `orders: state machine orders: its role arn:aws:iam::999999999999:role/orders-role-1a2b is not in this stack, so its grants cannot be read, ${CANNOT_VERIFY}`,
+    ]);
+  });
+
+  it("names at most three of the policies it cannot read in one advisory, and how many more", async () => {
+    const unlinked: StackResource[] = Array.from({ length: 10 }, (_, i) => ({
+      type: ATTACHMENT,
+      name: `attach-${i}`,
+      props: { role: UNKNOWN_STRING, policyArn: `arn:aws:iam::123456789012:policy/p${i}` },
+    }));
+    const stack = [...previewStack({ resources: granted.slice(1) }), ...unlinked];
+    const [found] = await advisories(stack);
+    assert.match(
+      found,
+      /cannot read all that reaches the role: .*attach-0, .*attach-1, .*attach-2, whose role is unknown during preview and 7 more\.$/,
+    );
+  });
+
+  it("reports or passes, never throws, on 60 seeded random Tasks of the fields it reads", async () => {
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+    const odd = [undefined, null, 7, "", "*", UNKNOWN_STRING, {}, [], "{% $x %}"];
+    const field = <T>(values: readonly T[]) => (next() < 0.3 ? pick(odd) : pick(values));
+    for (let run = 0; run < 60; run++) {
+      const states: Record<string, unknown> = {};
+      for (let i = 0; i < 4; i++) {
+        states[`S${i}`] = {
+          Type: field(["Task", "Map"]),
+          Resource: field([
+            "arn:aws:states:::apigateway:invoke",
+            "arn:aws:states:::aws-sdk:sfn:startExecution.waitForTaskToken",
+            "arn:aws:states:::states:startExecution.sync:2",
+          ]),
+          Credentials: field([undefined, { RoleArn: "arn:aws:iam::1:role/r" }, { "RoleArn.$": "$.r" }]),
+          ItemProcessor: { ProcessorConfig: { Mode: field(["DISTRIBUTED", "INLINE"]) }, States: {} },
+          Parameters: {
+            AuthType: field(["IAM_ROLE", "NO_AUTH", "RESOURCE_POLICY"]),
+            ApiEndpoint: field(["MyApiId.execute-api.us-east-1.amazonaws.com"]),
+            Stage: field(["dev"]),
+            Method: field(["GET", "POST"]),
+            Path: field(["/@connections/x", "@connections", "/carts", "a:b/c"]),
+            StateMachineArn: field([
+              "arn:aws:states:us-east-1:1:stateMachine:*",
+              "*",
+              "arn:aws:states:us-east-1:1:stateMachine:c",
+            ]),
+          },
+          End: true,
+        };
+      }
+      const statement = {
+        Effect: field(["Allow", "Deny"]),
+        Action: field(["execute-api:*", "states:*", "*"]),
+        Resource: field(["*", `${API}/*`, "arn:aws:execute-api:*:*:MyApiId/dev/GET/*"]),
+        Condition: field([undefined, { Bool: { "aws:SecureTransport": "false" } }]),
+      };
+      const stack = orderStack({
+        policy: invokeDocument(granted, [statement]),
+        definitionValue: { StartAt: "S0", States: states },
+        roleArn: pick([ROLE_ARN, "arn:aws:iam::999999999999:role/orders-role-1a2b"]),
+      });
+      stack[2].props.arn = field(["arn:aws:states:us-east-1:123456789012:stateMachine:orders"]);
+      await messages(stack);
+      await advisories(stack);
+    }
   });
 });
