@@ -183,7 +183,13 @@ describe("aws-native definitionSubstitutions", () => {
     const callingEndpoint = (endpoint: string) =>
       definition({
         A: task({
-          Parameters: { ApiEndpoint: endpoint, Method: "GET", Stage: "dev", Path: "carts" },
+          Parameters: {
+            ApiEndpoint: endpoint,
+            Method: "GET",
+            Stage: "dev",
+            Path: "carts",
+            AuthType: "IAM_ROLE",
+          },
         }),
       });
     const messages = async (stack: StackResource[]) =>
