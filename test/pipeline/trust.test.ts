@@ -4,24 +4,31 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { projectPluginProblems } from "../../.github/scripts/refuse-project-plugins";
 import { ownersOf, parseCodeowners } from "./codeowners";
 import {
   basePackGateProblems,
   checkoutsKeepingCredentials,
+  credentialsOutlivingPullRequestJobs,
   expressionsInScripts,
+  installScriptsWhereTokensCanBeMinted,
   permissionsNotMinimal,
   privilegedPullRequestTriggers,
+  projectPluginRefusalProblems,
   pulumiStepsWithoutOidc,
   pulumiTokenRequests,
   secretsInPullRequestJobs,
+  sharedOidcSubjects,
   stackCreatingSteps,
   unboundedTokenJobs,
   unpinnedActions,
   verifiedPins,
+  writeTokensWherePullRequestCodeRuns,
 } from "./rules";
 import {
   action,
   copyOf,
+  needsOf,
   root,
   workflow,
   workflowFiles,
@@ -179,13 +186,13 @@ describe("pipeline trust", () => {
       const job = preview();
       (job.steps ?? []).find(byId("preview"))!.with!.policyPacks = "policy";
       assert.deepEqual(basePackGateProblems(job), [
-        'the first preview enforces ["policy"], not .policy-base/policy alone',
+        'the first preview enforces ["policy"], not ../base/policy alone',
       ]);
     });
 
     it("catches a 'base' checkout of the pull request's head", () => {
       const job = preview();
-      const base = (job.steps ?? []).find((step) => step.with?.path === ".policy-base")!;
+      const base = (job.steps ?? []).find((step) => step.with?.path === "base")!;
       base.with!.ref = "${{ github.event.pull_request.head.sha }}";
       assert.deepEqual(basePackGateProblems(job), ["no checkout of github.event.pull_request.base.sha"]);
     });
@@ -195,6 +202,31 @@ describe("pipeline trust", () => {
       (job.steps ?? []).find(byId("preview"))!["continue-on-error"] = true;
       assert.deepEqual(basePackGateProblems(job), [
         "the gate preview is conditional or may fail without failing the job",
+      ]);
+    });
+
+    it("catches the base branch checked out inside the pull request's tree, where its workspaces reach", () => {
+      const job = preview();
+      const steps = job.steps ?? [];
+      delete steps.find((step) => step.name === "Check out the pull request")!.with!.path;
+      for (const step of steps) {
+        if (step.with?.path === "base") step.with.path = ".policy-base";
+        if (step["working-directory"] === "base") step["working-directory"] = ".policy-base";
+        if (step["working-directory"] === "pr") delete step["working-directory"];
+        if (step.with?.["work-dir"] === "pr") step.with["work-dir"] = ".";
+        if (step.with?.policyPacks === "../base/policy") step.with.policyPacks = ".policy-base/policy";
+      }
+      assert.deepEqual(basePackGateProblems(job), [
+        "the base branch is checked out inside the pull request's tree (.)",
+      ]);
+    });
+
+    it("catches a base install that lets npm look for a workspace root above the base checkout", () => {
+      const job = preview();
+      (job.steps ?? []).find((step) => step.name === "Install the base branch's policy pack")!.run =
+        "npm ci --ignore-scripts";
+      assert.deepEqual(basePackGateProblems(job), [
+        "the base pack's install looks for a workspace root above it (no --workspaces=false)",
       ]);
     });
 
@@ -229,26 +261,40 @@ describe("pipeline trust", () => {
         git(cwd, "add", ...Object.keys(files));
         git(cwd, "commit", "-q", "-m", "change");
       };
+      const job = () => workflow("preview.yml").jobs.preview;
+      const checkoutPath = (predicate: (step: Step) => boolean) =>
+        String(stepOf(copyOf("preview.yml"), "preview", predicate).with?.path ?? ".");
+      const pullRequest = () =>
+        join(
+          dir,
+          checkoutPath((step) => step.name === "Check out the pull request"),
+        );
       const changed = (): string => {
-        const step = stepOf(workflow("preview.yml"), "preview", byId("policy"));
+        const step = (job().steps ?? []).find(byId("policy"))!;
         const output = join(dir, "output");
         writeFileSync(output, "");
         execFileSync("bash", ["-e", "-c", step.run!], {
-          cwd: dir,
+          cwd: join(dir, step["working-directory"] ?? "."),
           env: { ...process.env, GITHUB_OUTPUT: output },
         });
         return readFileSync(output, "utf8");
       };
 
-      // GIVEN a pull request checkout with the base branch's checkout inside it, as the workflow lays them out
+      // GIVEN the pull request's and the base branch's checkouts, where the workflow lays them out
       before(() => {
         dir = mkdtempSync(join(tmpdir(), "policy-diff-"));
-        const base = join(dir, ".policy-base");
-        mkdirSync(base);
-        git(base, "init", "-q");
-        commit(base, { "policy/index.ts": "export {};\n", "README.md": "base\n" });
-        git(dir, "init", "-q");
-        commit(dir, { "policy/index.ts": "export {};\n", "README.md": "pull request\n" });
+        const base = join(
+          dir,
+          checkoutPath((step) => step.with?.path === "base"),
+        );
+        for (const [tree, readme] of [
+          [base, "base\n"],
+          [pullRequest(), "pull request\n"],
+        ]) {
+          mkdirSync(tree, { recursive: true });
+          git(tree, "init", "-q");
+          commit(tree, { "policy/index.ts": "export {};\n", "README.md": readme });
+        }
       });
       after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -257,9 +303,173 @@ describe("pipeline trust", () => {
       });
 
       it("says changed when the pull request edits a file in policy/", () => {
-        commit(dir, { "policy/index.ts": "export const weaker = true;\n" });
+        commit(pullRequest(), { "policy/index.ts": "export const weaker = true;\n" });
         assert.equal(changed(), "changed=true\n");
       });
+    });
+  });
+
+  describe("a Pulumi.yaml that declares plugins is refused before the gate", () => {
+    const preview = (): Job => copyOf("preview.yml").jobs.preview;
+    let dir: string;
+    const project = (text: string, name = "Pulumi.yaml"): string[] => {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, name), text);
+      return projectPluginProblems(dir);
+    };
+    before(() => {
+      dir = join(mkdtempSync(join(tmpdir(), "project-plugins-")), "pr");
+    });
+    after(() => rmSync(join(dir, ".."), { recursive: true, force: true }));
+
+    it("runs the base branch's check on the previewed folder before any Pulumi step", () => {
+      assert.deepEqual(projectPluginRefusalProblems(workflow("preview.yml").jobs.preview), []);
+    });
+
+    it("passes this repository's Pulumi.yaml", () => {
+      assert.deepEqual(projectPluginProblems(root), []);
+    });
+
+    it("refuses an analyzer named policy with a path, which replaces the program that runs every pack", () => {
+      const text = [
+        "name: x",
+        "runtime: nodejs",
+        "plugins:",
+        "  analyzers:",
+        "    - name: policy",
+        "      path: ./x",
+        "",
+      ];
+      assert.deepEqual(project(text.join("\n")), [
+        'Pulumi.yaml declares "plugins": project plugins replace the policy analyzer',
+      ]);
+    });
+
+    it("refuses plugins however the YAML spells them: flow style, a merge key, another case, Pulumi.yml", () => {
+      assert.equal(project('{name: x, runtime: nodejs, "plugins": {providers: []}}').length, 1);
+      assert.equal(project("a: &p\n  plugins: {}\nname: x\n<<: *p\n").length, 1);
+      assert.equal(project("name: x\nPlugins:\n  analyzers: []\n").length, 1);
+      assert.equal(project("name: x\npluginſ: {}\n").length, 1);
+      assert.equal(project("name: x\nplugins: {}\n", "Pulumi.yml").length, 1);
+    });
+
+    it("refuses a project file it cannot read, or a folder without one", () => {
+      assert.match(project("name: x\nname: y\n")[0], /^Pulumi\.yaml cannot be read/);
+      assert.match(project("- a list\n")[0], /is not a mapping/);
+      assert.match(project("name: x\n", "README.md")[0], /^no Pulumi\.yaml/);
+    });
+
+    it("catches a preview without the check, and a check run from the pull request's own copy", () => {
+      const without = preview();
+      without.steps = (without.steps ?? []).filter((step) => !/refuse-project-plugins/.test(step.run ?? ""));
+      assert.deepEqual(projectPluginRefusalProblems(without), [
+        "no step refuses a Pulumi.yaml that declares plugins before the first Pulumi step",
+      ]);
+      const fromPullRequest = preview();
+      const check = (fromPullRequest.steps ?? []).find((step) =>
+        /refuse-project-plugins/.test(step.run ?? ""),
+      )!;
+      check["working-directory"] = "pr";
+      check.run = "node -r sucrase/register/ts .github/scripts/refuse-project-plugins.ts .";
+      assert.deepEqual(projectPluginRefusalProblems(fromPullRequest), [
+        "the check runs in pr, not the base checkout base",
+      ]);
+    });
+
+    it("catches a base checkout that leaves the check out", () => {
+      const job = preview();
+      (job.steps ?? []).find((step) => step.with?.path === "base")!.with!["sparse-checkout"] = "policy";
+      assert.deepEqual(projectPluginRefusalProblems(job), [
+        "the base checkout leaves out .github/scripts/refuse-project-plugins.ts",
+      ]);
+    });
+  });
+
+  describe("no write token where pull request code runs", () => {
+    for (const { file, workflow: w } of workflowFiles) {
+      it(`${file}: gives no write scope to a job that checks out the pull request`, () => {
+        assert.deepEqual(writeTokensWherePullRequestCodeRuns(w), []);
+      });
+    }
+
+    it("catches the preview job commenting itself, as it did", () => {
+      const w = copyOf("preview.yml");
+      w.jobs.preview.permissions = { contents: "read", "id-token": "write", "pull-requests": "write" };
+      assert.deepEqual(writeTokensWherePullRequestCodeRuns(w), [
+        "preview: pull-requests: write where the pull request's code runs",
+      ]);
+    });
+
+    it("catches a checkout added to the comment job, which holds the write scope", () => {
+      const w = copyOf("preview.yml");
+      (w.jobs.comment.steps ?? []).unshift({
+        uses: `actions/checkout@${verifiedPins["actions/checkout"].sha}`,
+      });
+      assert.deepEqual(writeTokensWherePullRequestCodeRuns(w), [
+        "comment: pull-requests: write where the pull request's code runs",
+      ]);
+    });
+
+    it("comments from a job that needs the previews and whose one step is the comment", () => {
+      const comment = workflow("preview.yml").jobs.comment;
+      assert.deepEqual(needsOf(comment), ["preview"]);
+      assert.equal(comment.steps?.length, 1);
+      assert.equal(comment.steps[0].uses, undefined);
+      assert.match(comment.steps[0].run ?? "", /\bgh pr comment\b/);
+    });
+  });
+
+  describe("OIDC subjects and token lifetimes", () => {
+    it("gives every job (and matrix leg) that can mint ID tokens a subject no other job presents", () => {
+      assert.deepEqual(sharedOidcSubjects(workflowFiles), []);
+    });
+
+    it("catches the previews sharing the pull_request subject and deploy-dev sharing main's with publishing", () => {
+      const preview = copyOf("preview.yml");
+      delete preview.jobs.preview.environment;
+      const deploy = copyOf("deploy.yml");
+      delete deploy.jobs["deploy-dev"].environment;
+      assert.deepEqual(
+        sharedOidcSubjects([
+          { file: "preview.yml", workflow: preview },
+          { file: "deploy.yml", workflow: deploy },
+          { file: "policy.yml", workflow: workflow("policy.yml") },
+        ]),
+        [
+          "pull_request: preview.yml preview (dev), preview.yml preview (prod)",
+          "ref:refs/heads/main: deploy.yml deploy-dev, policy.yml publish",
+        ],
+      );
+    });
+
+    for (const { file, workflow: w } of workflowFiles) {
+      it(`${file}: asks for Pulumi tokens and AWS sessions in pull request jobs that end with the job`, () => {
+        assert.deepEqual(credentialsOutlivingPullRequestJobs(w), []);
+      });
+    }
+
+    it("catches a preview token and a preview AWS session left to their defaults", () => {
+      const w = copyOf("preview.yml");
+      delete stepOf(w, "preview", byAction("pulumi/auth-actions")).with!["token-expiration"];
+      stepOf(w, "preview", byAction("aws-actions/configure-aws-credentials")).with!["role-duration-seconds"] =
+        3600;
+      assert.deepEqual(credentialsOutlivingPullRequestJobs(w), [
+        "preview: aws-actions/configure-aws-credentials role-duration-seconds 3600, the job 1800 s",
+        "preview: pulumi/auth-actions token-expiration unset, the job 1800 s",
+      ]);
+    });
+
+    for (const { file, workflow: w } of workflowFiles) {
+      it(`${file}: installs without lifecycle scripts wherever ID tokens can be minted`, () => {
+        assert.deepEqual(installScriptsWhereTokensCanBeMinted(w), []);
+      });
+    }
+
+    it("catches a deploy job that runs install scripts, as it did", () => {
+      const w = copyOf("deploy.yml");
+      stepOf(w, "deploy-prod", (step) => /^npm ci/.test(step.run ?? "")).run = "npm ci";
+      assert.deepEqual(installScriptsWhereTokensCanBeMinted(w), ["deploy-prod: npm ci"]);
     });
   });
 
@@ -318,7 +528,7 @@ describe("pipeline trust", () => {
 
     it("catches a checkout that persists its credentials", () => {
       const w = copyOf("preview.yml");
-      delete stepOf(w, "preview", (step) => step.with?.path === ".policy-base").with!["persist-credentials"];
+      delete stepOf(w, "preview", (step) => step.with?.path === "base").with!["persist-credentials"];
       assert.deepEqual(checkoutsKeepingCredentials(w), ["preview: Check out the base branch's policy pack"]);
     });
 
