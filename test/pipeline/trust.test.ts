@@ -568,6 +568,126 @@ describe("pipeline trust", () => {
     });
   });
 
+  describe("Pulumi Cloud's OIDC policies in docs/pipeline.md", () => {
+    // Pulumi's claim wildcards, as docs/pipeline.md gives them: `*` any run of characters, `?` and `.` any one.
+    const matches = (pattern: string, value: string) =>
+      new RegExp(
+        `^${pattern
+          .split("")
+          .map((c) =>
+            c === "*" ? ".*" : c === "?" || c === "." ? "." : c.replace(/[+^${}()|[\]\\]/g, "\\$&"),
+          )
+          .join("")}$`,
+      ).test(value);
+    const repository = "acme/infra.pulumi";
+    const filled = (text: string) =>
+      text
+        .replaceAll("OWNER/REPO", repository)
+        .replaceAll("REPOSITORY_ID", "5001")
+        .replaceAll("OWNER_ID", "42")
+        .replaceAll("<org>", "acme");
+    const pairs = (text: string) =>
+      Object.fromEntries([...text.matchAll(/`(\w+)` = `([^`]+)`/g)].map((m) => [m[1], filled(m[2])]));
+
+    /** Each team's claim rules: the ones every policy checks, then its row's `sub` and further claims. */
+    const policies = (): Record<string, Record<string, string>> => {
+      const docs = readFileSync(join(root, "docs", "pipeline.md"), "utf8");
+      const section = docs.slice(
+        docs.indexOf("**One allow policy per team**"),
+        docs.indexOf("5. **Set the variables**"),
+      );
+      const common = pairs(section.slice(0, section.indexOf("| Team")));
+      const rows = [...section.matchAll(/^\s*\| `(PULUMI_\w+)`\s*\| `([^`]+)`\s*\|(.*)\|\s*$/gm)];
+      assert.equal(rows.length, 4, "the table of policies has changed shape");
+      return Object.fromEntries(
+        rows.map(([, team, sub, rest]) => [team, { ...common, sub: filled(sub), ...pairs(rest) }]),
+      );
+    };
+    const admits = (rules: Record<string, string>, claims: Record<string, string>) =>
+      Object.entries(rules).every(
+        ([claim, pattern]) => claims[claim] !== undefined && matches(pattern, claims[claim]),
+      );
+
+    // What GitHub puts in each job's ID token (docs: "Understanding the OIDC token").
+    const token = (workflowFile: string, subject: string, ref: string, extra: Record<string, string>) => ({
+      aud: "urn:pulumi:org:acme",
+      repository,
+      repository_id: "5001",
+      repository_owner_id: "42",
+      sub: `repo:${repository}:${subject}`,
+      ref,
+      workflow_ref: `${repository}/.github/workflows/${workflowFile}@${ref}`,
+      ...extra,
+    });
+    const tokens: Record<string, Record<string, string>> = {
+      PULUMI_PREVIEW_TEAM: token("preview.yml", "environment:preview-prod", "refs/pull/7/merge", {
+        event_name: "pull_request",
+        environment: "preview-prod",
+      }),
+      PULUMI_DEPLOY_TEAM_DEV: token("deploy.yml", "environment:dev", "refs/heads/main", {
+        event_name: "push",
+        environment: "dev",
+      }),
+      PULUMI_DEPLOY_TEAM_PROD: token("deploy.yml", "environment:production", "refs/heads/main", {
+        event_name: "push",
+        environment: "production",
+      }),
+      PULUMI_POLICY_TEAM: token("policy.yml", "ref:refs/heads/main", "refs/heads/main", {
+        event_name: "push",
+      }),
+    };
+
+    it("admits each team's own job", () => {
+      for (const [team, rules] of Object.entries(policies())) assert.ok(admits(rules, tokens[team]), team);
+    });
+
+    it("admits no job of a look-alike repository whose name differs where the real one has a dot", () => {
+      const lookAlike = (claims: Record<string, string>) => ({
+        ...(JSON.parse(JSON.stringify(claims).replaceAll(repository, "acme/infra-pulumi")) as Record<
+          string,
+          string
+        >),
+        repository_id: "6002",
+      });
+      const admitted = Object.entries(policies()).flatMap(([team, rules]) =>
+        Object.values(tokens)
+          .filter((claims) => admits(rules, lookAlike(claims)))
+          .map((claims) => `${team} admits ${lookAlike(claims).sub}`),
+      );
+      assert.deepEqual(admitted, []);
+    });
+
+    it("admits neither a pull request to the deploy teams nor another preview environment's token elsewhere", () => {
+      const rules = policies();
+      for (const team of ["PULUMI_DEPLOY_TEAM_DEV", "PULUMI_DEPLOY_TEAM_PROD", "PULUMI_POLICY_TEAM"]) {
+        assert.ok(!admits(rules[team], tokens.PULUMI_PREVIEW_TEAM), team);
+      }
+      assert.ok(!admits(rules.PULUMI_DEPLOY_TEAM_DEV, tokens.PULUMI_POLICY_TEAM));
+    });
+  });
+
+  describe("docs/pipeline.md on what only settings can close", () => {
+    const docs = () => readFileSync(join(root, "docs", "pipeline.md"), "utf8").replace(/\s+/g, " ");
+
+    it("requires branches to be up to date and the gate's workflow from the default branch", () => {
+      assert.match(docs(), /require branches to be up to date before merging/i);
+      assert.match(
+        docs(),
+        /Require workflows to pass before merging_?\)? with `\.github\/workflows\/preview\.yml`[^.]*from the default branch/,
+      );
+    });
+
+    it("says Dependabot's pull requests get id-token: write and previews run for them, read-only", () => {
+      assert.doesNotMatch(docs(), /Dependabot pull requests run like fork pull requests/);
+      assert.match(docs(), /Dependabot[^.]*honour `permissions:`[^.]*`id-token: write`/);
+      assert.match(docs(), /previews run for Dependabot, read-only/);
+    });
+
+    it("never advises dropping a stack from the preview matrix, which npm test forbids", () => {
+      assert.doesNotMatch(docs(), /drop `prod` from the preview matrix/);
+    });
+  });
+
   describe("CODEOWNERS", () => {
     const platformTeam = "@example-org/platform-team";
     const codeowners = readFileSync(join(root, ".github", "CODEOWNERS"), "utf8");
@@ -584,6 +704,54 @@ describe("pipeline trust", () => {
 
     it("makes the platform team the owner of policy/ and .github/, CODEOWNERS included", () => {
       assert.deepEqual(unowned(codeowners), []);
+    });
+
+    // Every other file that decides what the gate runs: npm's inputs for the pack's dependencies (policy/ is a
+    // workspace of the root, whose overrides beat the pack's pins), the compiler's, the CLI's project and stack files.
+    const gateInputs = [
+      "package.json",
+      "package-lock.json",
+      "npm-shrinkwrap.json",
+      ".npmrc",
+      "policy/.npmrc",
+      "tsconfig.json",
+      "Pulumi.yaml",
+      "Pulumi.yml",
+      "Pulumi.json",
+      "Pulumi.dev.yaml",
+      "Pulumi.prod.yaml",
+      "Pulumi.staging.yml",
+      "test/pipeline/rules.ts",
+    ];
+    const unownedInputs = (text: string) =>
+      gateInputs.filter(
+        (path) => JSON.stringify(ownersOf(parseCodeowners(text), path)) !== JSON.stringify([platformTeam]),
+      );
+
+    it("makes the platform team the owner of every file that decides what the gate runs", () => {
+      assert.deepEqual(unownedInputs(codeowners), []);
+    });
+
+    it("catches a root package.json left to anyone, whose overrides would pick the deploy pack's @pulumi/policy", () => {
+      const rootManifests = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+        workspaces?: string[];
+      };
+      assert.ok(rootManifests.workspaces?.includes("policy"), "policy/ is no longer a workspace of the root");
+      const without = codeowners
+        .split("\n")
+        .filter((line) => !line.startsWith("/package.json "))
+        .join("\n");
+      assert.deepEqual(unownedInputs(without), ["package.json"]);
+    });
+
+    it("lists every code-owned path in docs/pipeline.md", () => {
+      const docs = readFileSync(join(root, "docs", "pipeline.md"), "utf8");
+      const patterns = parseCodeowners(codeowners).map((rule) => rule.pattern);
+      assert.ok(patterns.length >= gateInputs.length / 2);
+      assert.deepEqual(
+        patterns.filter((pattern) => !docs.includes(`\`${pattern}\``)),
+        [],
+      );
     });
 
     it("catches a later line that hands the pack's TypeScript to someone else, as the last match wins", () => {
