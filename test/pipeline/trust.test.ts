@@ -642,11 +642,8 @@ describe("pipeline trust", () => {
     });
 
     it("admits no job of a look-alike repository whose name differs where the real one has a dot", () => {
-      const lookAlike = (claims: Record<string, string>) => ({
-        ...(JSON.parse(JSON.stringify(claims).replaceAll(repository, "acme/infra-pulumi")) as Record<
-          string,
-          string
-        >),
+      const lookAlike = (claims: Record<string, string>): Record<string, string> => ({
+        ...JSON.parse(JSON.stringify(claims).replaceAll(repository, "acme/infra-pulumi")),
         repository_id: "6002",
       });
       const admitted = Object.entries(policies()).flatMap(([team, rules]) =>
