@@ -1,22 +1,20 @@
 import assert from "node:assert/strict";
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 
-import { action, workflow, type Step } from "./workflows";
+import { action, pulumiCommand, workflow, type Step } from "./workflows";
 
-// The base pack's install step of preview.yml, run as written on a workspace laid out as its checkouts lay it out,
-// against a pull request that lists the base checkout under its npm workspaces and ships its own @pulumi/policy.
-// Offline and tiny: the base pack's one dependency is a `file:` package, so npm reads no registry and no cache.
+// preview.yml's steps up to the gate, run as written on a workspace laid out as its checkouts lay it out, against a
+// pull request whose package.json lists the base checkout and its policy/ under workspaces and whose lock file (what
+// `npm install` writes for it) resolves the pack's @pulumi/policy to the pull request's own. Offline and tiny: every package is a
+// `file:` folder or link, so npm reads no registry and no cache; two npm runs, a few hundred milliseconds.
 
 const steps = (): Step[] => workflow("preview.yml").jobs.preview.steps ?? [];
-const checkout = (predicate: (step: Step) => boolean): string => {
-  const step = steps().find((s) => action(s) === "actions/checkout" && predicate(s));
-  assert.ok(step, "no such checkout in the preview job");
-  return posix.normalize(String(step.with?.path ?? "."));
-};
 const baseRef = "${{ github.event.pull_request.base.sha }}";
+const isBaseCheckout = (step: Step) => action(step) === "actions/checkout" && step.with?.ref === baseRef;
+const checkoutPath = (step: Step) => posix.normalize(String(step.with?.path ?? "."));
 
 function write(path: string, value: unknown): void {
   mkdirSync(join(path, ".."), { recursive: true });
@@ -29,75 +27,114 @@ function fakePolicySdk(dir: string, origin: string): void {
   write(join(dir, "index.js"), `module.exports = ${JSON.stringify(origin)};\n`);
 }
 
-describe("the base branch's pack, installed by preview.yml's own command", () => {
+/** The attacker's tree: its workspaces reach the base checkout wherever it lies, relative to the pull request. */
+function pullRequestTree(dir: string, base: string): void {
+  const workspaces = [base, posix.join(base, "policy")];
+  write(join(dir, "package.json"), {
+    name: "pull-request",
+    private: true,
+    workspaces,
+    dependencies: { "@pulumi/policy": "file:evil" },
+  });
+  fakePolicySdk(join(dir, "evil"), "the pull request's");
+  write(join(dir, "package-lock.json"), {
+    name: "pull-request",
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      "": { name: "pull-request", workspaces, dependencies: { "@pulumi/policy": "file:evil" } },
+      [base]: { workspaces: ["policy"] },
+      [workspaces[1]]: {
+        name: "pack",
+        version: "1.0.0",
+        dependencies: { "@pulumi/policy": "file:../vendor/policy" },
+      },
+      evil: { name: "@pulumi/policy", version: "1.0.0" },
+      "node_modules/@pulumi/policy": { resolved: "evil", link: true },
+      "node_modules/base": { resolved: base, link: true },
+      "node_modules/pack": { resolved: workspaces[1], link: true },
+    },
+  });
+}
+
+/** The base branch's tree: its pack pins its own @pulumi/policy in its own lock file. */
+function baseTree(dir: string): void {
+  write(join(dir, "package.json"), { name: "base", private: true, workspaces: ["policy"] });
+  write(join(dir, "policy", "package.json"), {
+    name: "pack",
+    version: "1.0.0",
+    dependencies: { "@pulumi/policy": "file:../vendor/policy" },
+  });
+  fakePolicySdk(join(dir, "vendor", "policy"), "the base branch's");
+  write(join(dir, "package-lock.json"), {
+    name: "base",
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      "": { name: "base", workspaces: ["policy"] },
+      "node_modules/@pulumi/policy": { resolved: "vendor/policy", link: true },
+      "node_modules/pack": { resolved: "policy", link: true },
+      policy: { name: "pack", version: "1.0.0", dependencies: { "@pulumi/policy": "file:../vendor/policy" } },
+      "vendor/policy": { name: "@pulumi/policy", version: "1.0.0" },
+    },
+  });
+}
+
+describe("preview.yml's steps up to the gate, on a pull request that reaches for the base pack", () => {
   let workspace: string;
   let basePack: string;
-  let install: SpawnSyncReturns<string>;
+  const ran: { name: string; status: number | null; stderr: string }[] = [];
 
-  // GIVEN the two checkouts where the workflow puts them: the pull request's tree lists the base checkout and its
-  // policy/ under `workspaces` and holds its own @pulumi/policy in node_modules (what its lock file would install);
-  // the base branch's tree pins its own @pulumi/policy in its own lock file.
   before(function () {
     workspace = mkdtempSync(join(tmpdir(), "base-pack-"));
-    const base = checkout((step) => step.with?.ref === baseRef);
-    const pullRequest = checkout((step) => step.with?.ref === undefined);
-    const fromPullRequest = (path: string) => posix.relative(pullRequest, path) || ".";
-    write(join(workspace, pullRequest, "package.json"), {
-      name: "pull-request",
-      private: true,
-      workspaces: [fromPullRequest(base), fromPullRequest(posix.join(base, "policy"))],
-    });
-    fakePolicySdk(join(workspace, pullRequest, "node_modules", "@pulumi", "policy"), "the pull request's");
+    const all = steps();
+    const base = all.find(isBaseCheckout);
+    const head = all.find((step) => action(step) === "actions/checkout" && !isBaseCheckout(step));
+    assert.ok(base && head, "the preview job does not check out both sides");
+    const pullRequestDir = checkoutPath(head);
+    basePack = join(workspace, checkoutPath(base), "policy");
+    const gate = all.findIndex((step) => pulumiCommand(step) !== undefined);
 
-    const baseDir = join(workspace, base);
-    write(join(baseDir, "package.json"), { name: "base", private: true, workspaces: ["policy"] });
-    write(join(baseDir, "policy", "package.json"), {
-      name: "pack",
-      version: "1.0.0",
-      dependencies: { "@pulumi/policy": "file:../vendor/policy" },
-    });
-    fakePolicySdk(join(baseDir, "vendor", "policy"), "the base branch's");
-    write(join(baseDir, "package-lock.json"), {
-      name: "base",
-      lockfileVersion: 3,
-      requires: true,
-      packages: {
-        "": { name: "base", workspaces: ["policy"] },
-        "node_modules/@pulumi/policy": { resolved: "vendor/policy", link: true },
-        "node_modules/pack": { resolved: "policy", link: true },
-        policy: {
-          name: "pack",
-          version: "1.0.0",
-          dependencies: { "@pulumi/policy": "file:../vendor/policy" },
-        },
-        "vendor/policy": { name: "@pulumi/policy", version: "1.0.0" },
-      },
-    });
-    basePack = join(baseDir, "policy");
-
-    // WHEN the workflow's step runs, as written, in its working directory
-    const step = steps().find((s) => s.name === "Install the base branch's policy pack");
-    assert.ok(step?.run, "no step installs the base branch's policy pack");
-    install = spawnSync("bash", ["-e", "-c", step.run], {
-      cwd: join(workspace, step["working-directory"] ?? "."),
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        npm_config_offline: "true",
-        npm_config_audit: "false",
-        npm_config_fund: "false",
-        npm_config_update_notifier: "false",
-        npm_config_cache: join(workspace, ".npm"),
-      },
-    });
+    for (const step of all.slice(0, gate)) {
+      if (action(step) === "actions/checkout") {
+        // GIVEN each side's files where its checkout puts them, when it puts them
+        const dir = join(workspace, checkoutPath(step));
+        if (step === base) {
+          // actions/checkout empties a folder that is not yet a repository before it checks out into it.
+          rmSync(dir, { recursive: true, force: true });
+          baseTree(dir);
+        } else {
+          pullRequestTree(dir, posix.relative(pullRequestDir, checkoutPath(base)));
+        }
+      } else if (/\bnpm\s+(ci|install|i)\b/.test(step.run ?? "")) {
+        // WHEN each install step runs as written, in its working directory
+        const result = spawnSync("bash", ["-e", "-c", step.run!], {
+          cwd: join(workspace, step["working-directory"] ?? "."),
+          encoding: "utf8",
+          env: {
+            ...process.env,
+            npm_config_offline: "true",
+            npm_config_audit: "false",
+            npm_config_fund: "false",
+            npm_config_update_notifier: "false",
+            npm_config_cache: join(workspace, ".npm"),
+          },
+        });
+        ran.push({ name: step.name ?? step.run!, status: result.status, stderr: result.stderr });
+        if (result.status !== 0) break;
+      }
+    }
   });
   after(() => rmSync(workspace, { recursive: true, force: true }));
 
-  it("installs the base branch's lock file into the base checkout", () => {
-    assert.equal(install.status, 0, install.stderr);
-    assert.ok(
-      existsSync(join(basePack, "..", "node_modules", "@pulumi", "policy")),
-      "no node_modules in the base",
+  it("runs both installs to the end, the pull request's and the base branch's", () => {
+    assert.deepEqual(
+      ran.map(({ name, status }) => [name, status]),
+      [
+        ["Install the pull request's program", 0],
+        ["Install the base branch's policy pack", 0],
+      ],
+      ran.map((r) => r.stderr).join("\n"),
     );
   });
 

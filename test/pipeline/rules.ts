@@ -261,6 +261,14 @@ export function basePackGateProblems(preview: Job): string[] {
   else if (!/--workspaces=false\b/.test(steps[installsBase].run ?? "")) {
     problems.push("the base pack's install looks for a workspace root above it (no --workspaces=false)");
   }
+  // A workspace entry in the pull request's package.json can name the base checkout, and npm then rewrites its
+  // node_modules: once the base pack is installed, npm must not run on the pull request's manifests again.
+  for (const step of steps.slice(Math.max(installsBase, 0) + 1, gateIndex)) {
+    const inBase = step["working-directory"] !== undefined && within(folderOf(step), dir);
+    if (installsBase >= 0 && !inBase && /\bnpm\s+(ci|install|i|update)\b/.test(step.run ?? "")) {
+      problems.push(`${step.name ?? step.run} runs npm on the pull request after the base pack is installed`);
+    }
+  }
   for (const step of steps.slice(0, gateIndex)) {
     const run = step.run ?? "";
     if (/\bnpm\s+(ci|install|i)\b/.test(run) && !/--ignore-scripts\b/.test(run)) {

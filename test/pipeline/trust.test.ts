@@ -230,6 +230,17 @@ describe("pipeline trust", () => {
       ]);
     });
 
+    it("catches the pull request's install moved after the base pack's, where its workspaces can rewrite it", () => {
+      const job = preview();
+      const steps = job.steps ?? [];
+      const index = steps.findIndex((step) => step.name === "Install the pull request's program");
+      const [install] = steps.splice(index, 1);
+      steps.splice(steps.findIndex(byId("policy")), 0, install);
+      assert.deepEqual(basePackGateProblems(job), [
+        "Install the pull request's program runs npm on the pull request after the base pack is installed",
+      ]);
+    });
+
     it("catches install scripts of the pull request running before the gate", () => {
       const job = preview();
       (job.steps ?? []).find((step) => step.name === "Install the pull request's program")!.run = "npm ci";
