@@ -685,6 +685,12 @@ describe("pipeline trust", () => {
       );
     });
 
+    it("skips no job of preview.yml for Dependabot, as a skipped required check counts as passed", () => {
+      for (const [id, job] of Object.entries(workflow("preview.yml").jobs)) {
+        assert.doesNotMatch(job.if ?? "", /dependabot/i, id);
+      }
+    });
+
     it("says Dependabot's pull requests get id-token: write and previews run for them, read-only", () => {
       assert.doesNotMatch(docs(), /Dependabot pull requests run like fork pull requests/);
       assert.match(docs(), /Dependabot[^.]*honour `permissions:`[^.]*`id-token: write`/);
