@@ -9,7 +9,7 @@ import { action, pulumiCommand, workflow, type Step } from "./workflows";
 // preview.yml's steps up to the gate, run as written on a workspace laid out as its checkouts lay it out, against a
 // pull request whose package.json lists the base checkout and its policy/ under workspaces and whose lock file (what
 // `npm install` writes for it) resolves the pack's @pulumi/policy to the pull request's own. Offline and tiny: every package is a
-// `file:` folder or link, so npm reads no registry and no cache; two npm runs, a few hundred milliseconds.
+// `file:` folder or link, so npm reads no registry and no cache.
 
 const steps = (): Step[] => workflow("preview.yml").jobs.preview.steps ?? [];
 const baseRef = "${{ github.event.pull_request.base.sha }}";
