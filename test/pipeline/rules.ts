@@ -1,3 +1,5 @@
+import { posix } from "node:path";
+
 import {
   action,
   eventsOf,
@@ -195,31 +197,58 @@ export function stackCreatingSteps(w: Workflow): string[] {
   );
 }
 
-/** The preview job's gate: the base branch's pack, checked out apart and loaded before any pull request code runs. */
-export function basePackGateProblems(preview: Job): string[] {
-  const steps = preview.steps ?? [];
-  const problems: string[] = [];
-  const base = steps.find(
+/** Whether `dir` is `parent` or lies below it, both relative to the workspace. */
+function within(dir: string, parent: string): boolean {
+  return parent === "." || dir === parent || dir.startsWith(`${parent}/`);
+}
+
+function checkoutOfBase(steps: Step[]): Step | undefined {
+  return steps.find(
     (step) =>
       action(step) === "actions/checkout" && step.with?.ref === "${{ github.event.pull_request.base.sha }}",
   );
+}
+
+/** Where a step runs, relative to the workspace: its working-directory, or a pulumi/actions step's work-dir. */
+function folderOf(step: Step): string {
+  return posix.normalize(String(step["working-directory"] ?? step.with?.["work-dir"] ?? "."));
+}
+
+/**
+ * The preview job's gate: the base branch's pack, checked out beside the pull request (never inside its tree, where
+ * npm's workspaces and Node's module lookup reach from the pull request's package.json and node_modules), installed
+ * without workspaces and loaded before any pull request code runs.
+ */
+export function basePackGateProblems(preview: Job): string[] {
+  const steps = preview.steps ?? [];
+  const problems: string[] = [];
+  const base = checkoutOfBase(steps);
   if (!base) return ["no checkout of github.event.pull_request.base.sha"];
-  const dir = String(base.with?.path ?? "");
-  if (dir === "" || dir === ".") problems.push("the base branch is checked out over the pull request");
-  const basePack = `${dir}/policy`;
+  const dir = posix.normalize(String(base.with?.path ?? "."));
+  const head = steps.find((step) => action(step) === "actions/checkout" && step !== base);
+  const pullRequestDir = posix.normalize(String(head?.with?.path ?? "."));
+  if (dir === "." || dir === pullRequestDir)
+    problems.push("the base branch is checked out over the pull request");
+  else if (within(dir, pullRequestDir)) {
+    problems.push(`the base branch is checked out inside the pull request's tree (${pullRequestDir})`);
+  }
+  const basePack = posix.join(dir, "policy");
 
   const previews = steps.filter((step) => pulumiCommand(step) === "preview");
   const gate = previews[0];
   if (!gate) return [...problems, "no pulumi preview"];
-  if (JSON.stringify(policyPacksOf(gate)) !== JSON.stringify([basePack])) {
-    problems.push(`the first preview enforces ${JSON.stringify(policyPacksOf(gate))}, not ${basePack} alone`);
+  const enforced = (step: Step) => policyPacksOf(step).map((pack) => posix.join(folderOf(step), pack));
+  if (JSON.stringify(enforced(gate)) !== JSON.stringify([basePack])) {
+    problems.push(
+      `the first preview enforces ${JSON.stringify(policyPacksOf(gate))}, not ${posix.relative(folderOf(gate), basePack)} alone`,
+    );
   }
   if (gate.if !== undefined || gate["continue-on-error"] !== undefined) {
     problems.push("the gate preview is conditional or may fail without failing the job");
   }
   for (const other of previews.slice(1)) {
     const onlyWhenChanged = /steps\.\w[\w-]*\.outputs\.changed == 'true'/.test(other.if ?? "");
-    if (!policyPacksOf(other).includes(basePack) && !onlyWhenChanged) {
+    if (!enforced(other).includes(basePack) && !onlyWhenChanged) {
       problems.push(`${other.name ?? other.id} runs without the base pack whether or not policy/ changed`);
     }
   }
@@ -229,14 +258,184 @@ export function basePackGateProblems(preview: Job): string[] {
     (step) => step["working-directory"] === dir && /\bnpm ci\b/.test(step.run ?? ""),
   );
   if (installsBase < 0 || installsBase > gateIndex) problems.push(`the base pack is not installed in ${dir}`);
+  else if (!/--workspaces=false\b/.test(steps[installsBase].run ?? "")) {
+    problems.push("the base pack's install looks for a workspace root above it (no --workspaces=false)");
+  }
+  // A workspace entry in the pull request's package.json can name the base checkout, and npm then rewrites its
+  // node_modules: once the base pack is installed, npm must not run on the pull request's manifests again.
+  for (const step of steps.slice(Math.max(installsBase, 0) + 1, gateIndex)) {
+    const inBase = step["working-directory"] !== undefined && within(folderOf(step), dir);
+    if (installsBase >= 0 && !inBase && /\bnpm\s+(ci|install|i|update)\b/.test(step.run ?? "")) {
+      problems.push(`${step.name ?? step.run} runs npm on the pull request after the base pack is installed`);
+    }
+  }
   for (const step of steps.slice(0, gateIndex)) {
     const run = step.run ?? "";
     if (/\bnpm\s+(ci|install|i)\b/.test(run) && !/--ignore-scripts\b/.test(run)) {
       problems.push(`${step.name ?? run} runs install scripts before the gate`);
     }
-    if (/\b(npx|node|ts-node)\b|\bnpm\s+(run|test|start|exec)\b/.test(run)) {
+    // Scripts in the base checkout run the base branch's code; anywhere else they would run the pull request's.
+    const inBase = step["working-directory"] !== undefined && within(folderOf(step), dir);
+    if (!inBase && /\b(npx|node|ts-node)\b|\bnpm\s+(run|test|start|exec)\b/.test(run)) {
       problems.push(`${step.name ?? run} runs pull request code before the gate`);
     }
   }
   return problems;
+}
+
+const refusalScript = ".github/scripts/refuse-project-plugins.ts";
+
+/**
+ * The preview job refuses a project that declares plugins before its first Pulumi step, with the base branch's copy
+ * of the check, run on the folder the previews run in.
+ */
+export function projectPluginRefusalProblems(preview: Job): string[] {
+  const steps = preview.steps ?? [];
+  const base = checkoutOfBase(steps);
+  if (!base) return ["no checkout of github.event.pull_request.base.sha to run the check from"];
+  const dir = posix.normalize(String(base.with?.path ?? "."));
+  const problems: string[] = [];
+  const sparse = String(base.with?.["sparse-checkout"] ?? "")
+    .split("\n")
+    .map((line) => line.trim().replace(/\/$/, ""))
+    .filter((line) => line !== "");
+  if (sparse.length > 0 && !sparse.some((path) => refusalScript.startsWith(`${path}/`))) {
+    problems.push(`the base checkout leaves out ${refusalScript}`);
+  }
+  const firstPulumi = steps.findIndex((step) => talksToPulumi(step));
+  const refusal = steps.findIndex((step) => (step.run ?? "").includes(refusalScript));
+  if (refusal < 0 || (firstPulumi >= 0 && refusal > firstPulumi)) {
+    return [...problems, "no step refuses a Pulumi.yaml that declares plugins before the first Pulumi step"];
+  }
+  const step = steps[refusal];
+  if (folderOf(step) !== dir)
+    problems.push(`the check runs in ${folderOf(step)}, not the base checkout ${dir}`);
+  if (step.if !== undefined || step["continue-on-error"] !== undefined) {
+    problems.push("the check is conditional or may fail without failing the job");
+  }
+  const checked = posix.join(
+    folderOf(step),
+    (step.run ?? "").split(refusalScript)[1]?.trim().split(/\s/)[0] ?? "",
+  );
+  for (const preview of steps.filter((s) => pulumiCommand(s) !== undefined)) {
+    if (folderOf(preview) !== checked) {
+      problems.push(`the check reads ${checked}, ${preview.name ?? preview.id} runs in ${folderOf(preview)}`);
+    }
+  }
+  return problems;
+}
+
+const writeLevels = new Set(["write", "write-all"]);
+
+/**
+ * Jobs that check out the repository for a pull request, so run its code (its program, its install, its tests), and
+ * hold a write scope: that code can read the job's token (pulumi/actions passes it to the program by default).
+ * `id-token: write` is left to the OIDC rules: it writes nothing on GitHub.
+ */
+export function writeTokensWherePullRequestCodeRuns(w: Workflow): string[] {
+  return Object.entries(w.jobs)
+    .filter(([, job]) => runsForPullRequests(w, job))
+    .filter(([, job]) => (job.steps ?? []).some((step) => action(step) === "actions/checkout"))
+    .flatMap(([id, job]) => {
+      if (typeof job.permissions === "string") {
+        return writeLevels.has(job.permissions) ? [`${id}: permissions ${job.permissions}`] : [];
+      }
+      return Object.entries(job.permissions ?? {})
+        .filter(([scope, level]) => scope !== "id-token" && writeLevels.has(level))
+        .map(([scope]) => `${id}: ${scope}: write where the pull request's code runs`);
+    });
+}
+
+function mintsTokens(job: Job): boolean {
+  return typeof job.permissions === "object" && job.permissions["id-token"] === "write";
+}
+
+/** npm installs with lifecycle scripts on in jobs that can request OIDC tokens. */
+export function installScriptsWhereTokensCanBeMinted(w: Workflow): string[] {
+  return Object.entries(w.jobs)
+    .filter(([, job]) => mintsTokens(job))
+    .flatMap(([id, job]) =>
+      (job.steps ?? [])
+        .filter((step) => /\bnpm\s+(ci|install|i)\b/.test(step.run ?? ""))
+        .filter((step) => !/--ignore-scripts\b/.test(step.run ?? ""))
+        .map((step) => `${id}: ${step.name ?? step.run}`),
+    );
+}
+
+/** GitHub stops a job after six hours unless timeout-minutes says otherwise. */
+const defaultJobMinutes = 360;
+
+/**
+ * Credentials a pull request's job asks for that may outlive the job: a Pulumi token without `token-expiration`, or an
+ * AWS session without `role-duration-seconds`, of at most the job's own limit in seconds.
+ */
+export function credentialsOutlivingPullRequestJobs(w: Workflow): string[] {
+  return Object.entries(w.jobs)
+    .filter(([, job]) => runsForPullRequests(w, job) && mintsTokens(job))
+    .flatMap(([id, job]) => {
+      const limit = (job["timeout-minutes"] ?? defaultJobMinutes) * 60;
+      const lifetimes: [Step, string][] = (job.steps ?? []).flatMap((step): [Step, string][] => {
+        if (action(step) === "pulumi/auth-actions") return [[step, "token-expiration"]];
+        if (action(step) === "aws-actions/configure-aws-credentials" && step.with?.["role-to-assume"]) {
+          return [[step, "role-duration-seconds"]];
+        }
+        return [];
+      });
+      return lifetimes
+        .filter(([step, input]) => !(Number(step.with?.[input]) > 0 && Number(step.with?.[input]) <= limit))
+        .map(
+          ([step, input]) =>
+            `${id}: ${action(step)} ${input} ${step.with?.[input] ?? "unset"}, the job ${limit} s`,
+        );
+    });
+}
+
+/** Each combination of a job's matrix values; [{}] for a job without a matrix. */
+function matrixLegs(job: Job): Record<string, string>[] {
+  const matrix = job.strategy?.matrix ?? {};
+  return Object.entries(matrix)
+    .filter((entry): entry is [string, unknown[]] => Array.isArray(entry[1]))
+    .reduce<Record<string, string>[]>(
+      (legs, [key, values]) =>
+        legs.flatMap((leg) => values.map((value) => ({ ...leg, [key]: String(value) }))),
+      [{}],
+    );
+}
+
+/**
+ * The `sub` claim of the ID tokens a job can mint, after `repo:OWNER/REPO:` (GitHub's default subject): the job's
+ * environment if it names one, otherwise what the event says (`pull_request`, or `ref:` and the branch pushed).
+ */
+export function oidcSubjects(w: Workflow, job: Job, leg: Record<string, string>): string[] {
+  const environment = typeof job.environment === "object" ? job.environment.name : job.environment;
+  if (environment !== undefined) {
+    return [
+      `environment:${environment.replace(/\$\{\{\s*matrix\.(\w+)\s*\}\}/g, (_, key: string) => leg[key])}`,
+    ];
+  }
+  const pushOnly = /^\s*github\.event_name\s*==\s*'push'\s*(&&|$)/.test(job.if ?? "");
+  return eventsOf(w)
+    .filter((event) => !pushOnly || event === "push")
+    .flatMap((event) => {
+      if (pullRequestEvents.includes(event)) return ["pull_request"];
+      if (event === "push") return (w.on.push?.branches ?? ["*"]).map((branch) => `ref:refs/heads/${branch}`);
+      return [event];
+    });
+}
+
+/** Subjects that more than one job (or matrix leg) can present: a role trusting one trusts them all. */
+export function sharedOidcSubjects(files: { file: string; workflow: Workflow }[]): string[] {
+  const holders = new Map<string, string[]>();
+  for (const { file, workflow: w } of files) {
+    for (const [id, job] of Object.entries(w.jobs).filter(([, job]) => mintsTokens(job))) {
+      for (const leg of matrixLegs(job)) {
+        const label = `${file} ${id}${Object.keys(leg).length ? ` (${Object.values(leg).join(", ")})` : ""}`;
+        for (const subject of oidcSubjects(w, job, leg))
+          holders.set(subject, [...(holders.get(subject) ?? []), label]);
+      }
+    }
+  }
+  return [...holders]
+    .filter(([, jobs]) => jobs.length > 1)
+    .map(([subject, jobs]) => `${subject}: ${jobs.join(", ")}`);
 }
