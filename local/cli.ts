@@ -203,7 +203,8 @@ async function runCli(
     stdout.write(`${JSON.stringify(run.result)}\n`);
   } else {
     stdout.write(`${summary(run.execution, run.result.billing, run.api.requests, colors)}\n`);
-    stdout.write(`${safetyNetSummary(run.safetyNet, colors)}\n`);
+    const executionError = run.execution.status === "SUCCEEDED" ? undefined : run.execution.error;
+    stdout.write(`${safetyNetSummary(run.safetyNet, colors, executionError)}\n`);
   }
   return run.execution.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
 }
