@@ -189,6 +189,7 @@ async function runCli(
     retryScale: options.retryScale,
     timeoutScale: options.timeoutScale,
     abortAt: options.abortAt,
+    eventShape: options.eventWithError ? "with-error" : "documented",
     onStarted: traced
       ? (origin) =>
           stdout.write(

@@ -75,6 +75,20 @@ describe("npm start, for outcomes", () => {
     );
   });
 
+  it("delivers the safety net's OrderFailed after an announced failure, the status event carrying no error by default", async () => {
+    const { stdout } = await startInProcess("--fail", "Tax.GetTaxes=400x1", "--json");
+    const { safetyNet, events } = JSON.parse(stdout);
+    assert.deepEqual([safetyNet.outcome, safetyNet.attempts, events.length], ["delivered", [202], 1]);
+  });
+
+  it("with --event-with-error, leaves an announced failure alone: the event says it was announced", async () => {
+    const { stdout } = await startInProcess("--fail", "Tax.GetTaxes=400x1", "--event-with-error");
+    assert.match(
+      stdout,
+      /^Safety net: the rule does not match FAILED Order\.FailureAnnounced: nothing to deliver$/m,
+    );
+  });
+
   it("without --json, says what the safety net would deliver", async () => {
     const { stdout } = await startInProcess("--abort-at", routes.getTaxes.operation);
     assert.match(stdout, /^Execution ABORTED in \d+ ms/m);
