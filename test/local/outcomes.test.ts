@@ -197,6 +197,7 @@ for (const mode of modeNames) {
         faults,
         retryScale: testRetryScale,
         safetyNetMaxAttempts: 2,
+        safetyNetAttemptTimeoutMs: 5_000,
       });
       assert.equal(run.result.error, outcomeErrors.failureUnannounced);
       assert.deepEqual(
@@ -210,7 +211,11 @@ for (const mode of modeNames) {
 
 describe("an execution that never created a cart, under both shapes of the status event", () => {
   const runBoth = (input: unknown, abortAt?: string) =>
-    runUnderEventShapes({ ...dev, input, abortAt, retryScale: testRetryScale }, eventShapes);
+    runUnderEventShapes(
+      // A generous delivery deadline: a busy machine must not turn the one answer into a retry.
+      { ...dev, input, abortAt, retryScale: testRetryScale, safetyNetAttemptTimeoutMs: 5_000 },
+      eventShapes,
+    );
 
   it("refused in Validate Order: the safety net's OrderFailed, if the rule matches, is acknowledged and announces nothing", async () => {
     const runs = await runBoth({ ...oneItemOrder, items: [] });
