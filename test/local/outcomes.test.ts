@@ -73,6 +73,8 @@ for (const mode of modeNames) {
 
           it("ending unsuccessfully before sending OrderCreated, announces one OrderFailed if it created a cart, none if not", () => {
             if (run().execution.status === "SUCCEEDED" || sentOrderCreated(run())) return;
+            // An events route that never answers again takes no announcement: it is dead-lettered (next test).
+            if (eventsRouteDown(testCase.name)) return;
             assert.equal(
               announced(run(), "OrderFailed").length,
               run().api.carts.length,
