@@ -22,8 +22,8 @@ export class IdempotencyStore {
   private readonly remembered = new Map<string, Remembered>();
 
   /**
-   * `request` is what makes two requests the same (RequestIdentity): the route and, in general, the
-   * whole body.
+   * `request` is what makes two requests the same (`requestIdentity` in orderService.ts): the route
+   * and, but for an event, the whole body.
    */
   recall(key: string, request: unknown): Recall {
     const found = this.remembered.get(key);
