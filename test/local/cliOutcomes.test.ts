@@ -75,17 +75,24 @@ describe("npm start, for outcomes", () => {
     );
   });
 
-  it("delivers the safety net's OrderFailed after an announced failure, the status event carrying no error by default", async () => {
-    const { stdout } = await startInProcess("--fail", "Tax.GetTaxes=400x1", "--json");
-    const { safetyNet, events } = JSON.parse(stdout);
-    assert.deepEqual([safetyNet.outcome, safetyNet.attempts, events.length], ["delivered", [202], 1]);
-  });
-
-  it("with --event-with-error, leaves an announced failure alone: the event says it was announced", async () => {
-    const { stdout } = await startInProcess("--fail", "Tax.GetTaxes=400x1", "--event-with-error");
+  it("gives the safety net a status event without error by default: the rule matches a refused input, acknowledged", async () => {
+    const { stdout } = await startInProcess("--input", "samples/empty-cart.json", "--quiet");
     assert.match(
       stdout,
-      /^Safety net: the rule does not match FAILED Order\.FailureAnnounced: nothing to deliver$/m,
+      /^Safety net: the rule matches FAILED; POST \/dev\/events\/receive delivered .*\(200\)$/m,
+    );
+  });
+
+  it("with --event-with-error, gives it the execution's error: the rule leaves a refused input alone", async () => {
+    const { stdout } = await startInProcess(
+      "--input",
+      "samples/empty-cart.json",
+      "--quiet",
+      "--event-with-error",
+    );
+    assert.match(
+      stdout,
+      /^Safety net: the rule does not match FAILED Order\.EmptyCart: nothing to deliver$/m,
     );
   });
 
