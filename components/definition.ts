@@ -42,13 +42,15 @@ export interface DefinitionSettings extends ApiTarget {
 }
 
 /**
- * Idempotency keys, each derived from the execution so every retry (and a re-run of an Express
- * execution) sends the same one. OrderFailed's is the bare execution ARN because the safety net's
- * header can only be a whole JSON path of the status event (`$.detail.executionArn`): both layers
- * then send one key, and the events service cannot record two OrderFailed for one execution.
+ * Idempotency keys, one per intent, each derived from the execution so every retry (and a re-run
+ * of an Express execution) sends the same one. The order API scopes a key to its caller, not to the
+ * route (api/order-api.openapi.yaml), so two writes of one execution must never share a key: each
+ * names its intent. OrderFailed's is the bare execution ARN because the safety net sends it too, and
+ * an EventBridge header can only be a whole JSON path of the status event (`$.detail.executionArn`),
+ * never a concatenation: both announce the one failure of an execution, under one key.
  */
 export const idempotencyKeys = {
-  createOrder: "$$.Execution.Id",
+  createOrder: "States.Format('{}/CreateOrder', $$.Execution.Id)",
   updateOrder: "States.Format('{}/UpdateOrder', $$.Execution.Id)",
   orderCreated: "States.Format('{}/OrderCreated', $$.Execution.Id)",
   orderFailed: "$$.Execution.Id",
@@ -138,7 +140,13 @@ function createOrder(target: ApiTarget, next: string): Record<string, AslState> 
     [create]: apiGatewayTask(target, {
       route: routes.createOrder,
       idempotencyKey: idempotencyKeys.createOrder,
-      body: { "customerId.$": "$.customerId", "currency.$": "$.currency", "items.$": "$.items" },
+      // The execution that creates the cart: the events service knows from it whether an execution has a cart.
+      body: {
+        "executionArn.$": "$$.Execution.Id",
+        "customerId.$": "$.customerId",
+        "currency.$": "$.currency",
+        "items.$": "$.items",
+      },
       resultPath: "$.order",
       next,
       onError: { next: recordFailureState(create), resultPath: "$.caught" },

@@ -18,8 +18,11 @@ export const unsuccessfulStatuses = ["FAILED", "TIMED_OUT", "ABORTED"] as const;
  * The rule's event pattern: this state machine's "Step Functions Execution Status Change" events
  * (source aws.states, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-states.html)
  * that end the execution without success, except a FAILED one whose `error` says the definition
- * already dealt with it (`safetyNetSilentErrors`). A FAILED event without an `error` field does
- * not match (EventBridge matches `anything-but` only on a present field): see docs/outcomes.md.
+ * already dealt with it (`safetyNetSilentErrors`). AWS's examples of the event show no `error`
+ * (step-functions/latest/dg/cw-events.html), and `anything-but` matches only a present field, so a
+ * FAILED event without one is matched too (`exists: false`): the net then announces every failed
+ * execution, and the events service acknowledges, without change, an OrderFailed it already has or
+ * one for an execution that created no cart (api/order-api.openapi.yaml). docs/outcomes.md.
  */
 export function executionStatusEventPattern(stateMachineArn: string) {
   return {
@@ -30,6 +33,7 @@ export function executionStatusEventPattern(stateMachineArn: string) {
       $or: [
         { status: ["TIMED_OUT", "ABORTED"] },
         { status: ["FAILED"], error: [{ "anything-but": [...safetyNetSilentErrors] }] },
+        { status: ["FAILED"], error: [{ exists: false }] },
       ],
     },
   };
@@ -50,8 +54,9 @@ export interface OrderFailedTarget {
 /**
  * The OrderFailed event the safety net POSTs to `/events/receive`. Only fields every matched
  * event carries are read: EventBridge drops a variable whose path is missing from the event.
- * The Idempotency-Key is the execution ARN, the key the definition's own OrderFailed uses, so if
- * both were ever sent the events service would see one key twice.
+ * The Idempotency-Key is the execution ARN, the key the definition's own OrderFailed uses: a header
+ * value is a whole JSON path of the event, never a concatenation (API_HttpParameters.html), so
+ * this is the one key both can send for the execution's one failure announcement.
  */
 export function orderFailedTarget(): OrderFailedTarget {
   return {

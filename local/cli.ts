@@ -189,6 +189,7 @@ async function runCli(
     retryScale: options.retryScale,
     timeoutScale: options.timeoutScale,
     abortAt: options.abortAt,
+    eventShape: options.eventWithError ? "with-error" : "documented",
     onStarted: traced
       ? (origin) =>
           stdout.write(
@@ -203,7 +204,8 @@ async function runCli(
     stdout.write(`${JSON.stringify(run.result)}\n`);
   } else {
     stdout.write(`${summary(run.execution, run.result.billing, run.api.requests, colors)}\n`);
-    stdout.write(`${safetyNetSummary(run.safetyNet, colors)}\n`);
+    const executionError = run.execution.status === "SUCCEEDED" ? undefined : run.execution.error;
+    stdout.write(`${safetyNetSummary(run.safetyNet, colors, executionError)}\n`);
   }
   return run.execution.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
 }

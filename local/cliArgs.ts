@@ -27,6 +27,8 @@ export interface CliOptions {
   readonly timeoutScale: number;
   /** A state name: stop the execution when it is entered. */
   readonly abortAt: string | undefined;
+  /** Give the safety net a status change event with `error` and `cause` (AWS's examples show neither). */
+  readonly eventWithError: boolean;
   /** Print only the run's result, as one JSON object. */
   readonly json: boolean;
 }
@@ -130,6 +132,14 @@ export const optionTable: readonly OptionSpec[] = [
     help: [
       "Stop the execution when that state is entered (status ABORTED); a state of",
       "the pricing child (pricingFanOut express) stops the child and the order.",
+    ],
+  },
+  {
+    name: "event-with-error",
+    type: "boolean",
+    help: [
+      "Give the safety net a status change event carrying the execution's error",
+      "and cause; by default it has neither, as AWS's published examples show it.",
     ],
   },
   {
@@ -316,6 +326,7 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
         ? defaultTimeoutScale
         : fraction(text("timeout-scale")!, "--timeout-scale"),
     abortAt: named("abort-at"),
+    eventWithError: values["event-with-error"] === true,
     json: values.json === true,
   };
 }

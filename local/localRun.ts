@@ -1,11 +1,11 @@
 import { AslDefinition, statesOf } from "../components/asl";
 import type { DefinitionSettings } from "../components/definition";
 import { Faults } from "./api/faults";
-import { OrderApi, startOrderApi } from "./api/server";
+import { ApiRecord, startOrderApi } from "./api/server";
 import { runResult, RunResult } from "./runResult";
 import type { StackDefinition } from "./stackDefinition";
 import { defaultTimeoutScale, ExecutionOptions, ExecutionResult, runExecution } from "./runner";
-import { deliveryTimeoutSeconds, runSafetyNet, SafetyNetOutcome } from "./safetyNet";
+import { deliveryTimeoutSeconds, EventShape, runSafetyNet, SafetyNetOutcome } from "./safetyNet";
 
 export interface LocalRunOptions {
   readonly definition: AslDefinition;
@@ -17,8 +17,12 @@ export interface LocalRunOptions {
   readonly retryScale?: number;
   readonly timeoutScale?: number;
   readonly abortAt?: string;
+  /** Whether the status change event carries `error` and `cause`: AWS's documented shape (none) by default. */
+  readonly eventShape?: EventShape;
   /** The safety net's delivery attempts before dead-lettering; EventBridge's 186 by default. */
   readonly safetyNetMaxAttempts?: number;
+  /** How long one delivery attempt waits; EventBridge's 5 s times timeoutScale (at least 50 ms) by default. */
+  readonly safetyNetAttemptTimeoutMs?: number;
   /** Called once the local API listens, with where. */
   readonly onStarted?: (origin: string) => void;
   readonly onEvent?: ExecutionOptions["onEvent"];
@@ -26,10 +30,12 @@ export interface LocalRunOptions {
 
 export interface LocalRun {
   readonly execution: ExecutionResult;
+  /** The shape of the status change event the safety net was given. */
+  readonly eventShape: EventShape;
   readonly safetyNet: SafetyNetOutcome;
   readonly result: RunResult;
   /** The API as it stood at the end, for tests that look deeper than the result. */
-  readonly api: OrderApi;
+  readonly api: ApiRecord;
 }
 
 /** The state names of the definitions, each once: where a run may stop. */
@@ -55,6 +61,19 @@ export function checkAbortAt(
  * safety net on its final status. The API is closed when this resolves.
  */
 export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
+  const shape = options.eventShape ?? "documented";
+  return (await runUnderEventShapes(options, [shape])).get(shape)!;
+}
+
+/**
+ * One execution, then the safety net once under each event shape, each from the API as the
+ * execution left it: the shape matters only once the execution has ended, so the runs differ only
+ * in what the safety net did. The API is closed when this resolves.
+ */
+export async function runUnderEventShapes(
+  options: LocalRunOptions,
+  shapes: readonly EventShape[],
+): Promise<ReadonlyMap<EventShape, LocalRun>> {
   checkAbortAt(options.definition, options.abortAt, options.stateMachines);
   const { stage, endpoint } = options.definitionSettings;
   const api = await startOrderApi({ stage, faults: options.faults ?? new Faults() });
@@ -70,23 +89,34 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       abortAt: options.abortAt,
       onEvent: options.onEvent,
     });
-    const safetyNet = await runSafetyNet(execution, options.input, {
-      origin: api.origin,
-      stage,
-      workflowType: options.definitionSettings.workflowType,
-      maxAttempts: options.safetyNetMaxAttempts,
-      // Never below 50 ms: a loaded machine must not turn a slow answer into a spurious retry.
-      attemptTimeoutMs: Math.max(
-        50,
-        Math.round(deliveryTimeoutSeconds * 1000 * (options.timeoutScale ?? defaultTimeoutScale)),
-      ),
-    });
-    return {
-      execution,
-      safetyNet,
-      result: runResult(execution, api, safetyNet, options.definitionSettings.workflowType),
-      api,
-    };
+    const rewind = api.checkpoint();
+    const runs = new Map<EventShape, LocalRun>();
+    for (const eventShape of shapes) {
+      rewind();
+      const safetyNet = await runSafetyNet(execution, options.input, {
+        origin: api.origin,
+        stage,
+        eventShape,
+        workflowType: options.definitionSettings.workflowType,
+        maxAttempts: options.safetyNetMaxAttempts,
+        // Never below 50 ms: a loaded machine must not turn a slow answer into a spurious retry.
+        attemptTimeoutMs:
+          options.safetyNetAttemptTimeoutMs ??
+          Math.max(
+            50,
+            Math.round(deliveryTimeoutSeconds * 1000 * (options.timeoutScale ?? defaultTimeoutScale)),
+          ),
+      });
+      const record = api.snapshot();
+      runs.set(eventShape, {
+        execution,
+        eventShape,
+        safetyNet,
+        result: runResult(execution, record, safetyNet, options.definitionSettings.workflowType),
+        api: record,
+      });
+    }
+    return runs;
   } finally {
     await api.close();
   }

@@ -1,7 +1,7 @@
 import { routes } from "../components/routes";
 import type { WorkflowType } from "../components/settings";
 import { Billing, billingOf, statesEntered } from "./billing";
-import type { OrderApi } from "./api/server";
+import type { ApiRecord } from "./api/server";
 import type { Cart } from "./api/orderService";
 import type { ExecutionResult, FinalStatus } from "./runner";
 import type { SafetyNetOutcome } from "./safetyNet";
@@ -46,7 +46,7 @@ export interface RunResult {
 
 export function runResult(
   execution: ExecutionResult,
-  api: OrderApi,
+  api: ApiRecord,
   safetyNet: SafetyNetOutcome,
   workflowType: WorkflowType,
 ): RunResult {

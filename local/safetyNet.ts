@@ -42,6 +42,14 @@ export interface ExecutionStatusChangeEvent {
   };
 }
 
+/**
+ * Whether the status change event carries the execution's `error` and `cause`. AWS's published
+ * examples show neither (`documented`, the default); DescribeExecution, whose information the
+ * event is said to carry, has both (`with-error`). The safety net must be right under either.
+ */
+export const eventShapes = ["documented", "with-error"] as const;
+export type EventShape = (typeof eventShapes)[number];
+
 /** The state machine an execution ARN belongs to: `...:execution:<machine>:<name>`. */
 export const stateMachineArnOf = (executionArn: string): string =>
   executionArn.replace(/:execution:([^:]+):[^:]+$/, ":stateMachine:$1");
@@ -49,9 +57,13 @@ export const stateMachineArnOf = (executionArn: string): string =>
 export function executionStatusChangeEvent(
   result: ExecutionResult,
   input: unknown,
+  shape: EventShape = "documented",
 ): ExecutionStatusChangeEvent {
   const [, , , region, account] = result.executionArn.split(":");
-  const failure = result.status === "SUCCEEDED" ? {} : { error: result.error, cause: result.cause };
+  const failure =
+    result.status === "SUCCEEDED" || shape === "documented"
+      ? {}
+      : { error: result.error, cause: result.cause };
   return {
     version: "0",
     id: randomUUID(),
@@ -158,6 +170,8 @@ export type SafetyNetOutcome =
     };
 
 export interface SafetyNetOptions {
+  /** Whether the status change event carries `error` and `cause`; AWS's documented shape by default. */
+  readonly eventShape?: EventShape;
   /** Only Standard workflows send status change events to EventBridge (eventbridge-integration.html). */
   readonly workflowType?: "STANDARD" | "EXPRESS";
   /** Where the local API serves the definition's endpoint. */
@@ -183,7 +197,7 @@ export async function runSafetyNet(
   input: unknown,
   options: SafetyNetOptions,
 ): Promise<SafetyNetOutcome> {
-  const event = executionStatusChangeEvent(result, input);
+  const event = executionStatusChangeEvent(result, input, options.eventShape);
   if (options.workflowType === "EXPRESS") return { matched: false, event, sent: false };
   if (!matchesEventPattern(executionStatusEventPattern(event.detail.stateMachineArn), event)) {
     return { matched: false, event, sent: true };

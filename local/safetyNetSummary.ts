@@ -2,24 +2,31 @@ import { outcomeErrors } from "../components/outcomes";
 import type { Colors } from "./colors";
 import type { SafetyNetOutcome } from "./safetyNet";
 
-/** What the safety net did with the execution's status change, for the end of `npm start`. */
-export function safetyNetSummary(outcome: SafetyNetOutcome, colors: Colors): string {
+/**
+ * What the safety net did with the execution's status change, for the end of `npm start`.
+ * `executionError` is the execution's own error, which the event may not carry (its shape).
+ */
+export function safetyNetSummary(outcome: SafetyNetOutcome, colors: Colors, executionError?: string): string {
   const { bold, dim, green, red } = colors;
   const { status, error } = outcome.event.detail;
   const seen = `${status}${error === undefined ? "" : ` ${error}`}`;
+  const unconfirmed = [
+    red(
+      `  OrderCreated may have been delivered: on-call asks the events service about ${outcome.event.detail.executionArn} (the executions-failed alarm fires).`,
+    ),
+    red(
+      `  If it has no outcome, on-call re-sends that OrderCreated with Idempotency-Key ${outcome.event.detail.executionArn}/OrderCreated.`,
+    ),
+  ];
+  const mayHaveBeenDelivered = (executionError ?? error) === outcomeErrors.orderCreatedUnconfirmed;
   if (!outcome.matched && !outcome.sent) {
     return `\n${bold("Safety net:")} ${dim(`an Express workflow sends no status change events: nothing reaches the rule`)}`;
   }
-  if (!outcome.matched && error === outcomeErrors.orderCreatedUnconfirmed) {
+  if (!outcome.matched && mayHaveBeenDelivered) {
     return [
       "",
       `${bold("Safety net:")} ${dim(`the rule does not match ${seen}: nothing to deliver.`)}`,
-      red(
-        `  OrderCreated may have been delivered: on-call asks the events service about ${outcome.event.detail.executionArn} (the executions-failed alarm fires).`,
-      ),
-      red(
-        `  If it has no outcome, on-call re-sends that OrderCreated with Idempotency-Key ${outcome.event.detail.executionArn}/OrderCreated.`,
-      ),
+      ...unconfirmed,
     ].join("\n");
   }
   if (!outcome.matched) {
@@ -50,6 +57,8 @@ export function safetyNetSummary(outcome: SafetyNetOutcome, colors: Colors): str
           ),
         ]
       : []),
+    // Delivered, the OrderFailed is the execution's one outcome (or was acknowledged as one it had).
+    ...(mayHaveBeenDelivered && outcome.outcome === "dead-lettered" && !refused ? unconfirmed : []),
     dim(`  Idempotency-Key: ${outcome.request.headers["Idempotency-Key"] ?? "(none)"}`),
     dim(`  ${JSON.stringify(outcome.request.body)}`),
   ].join("\n");

@@ -62,6 +62,23 @@ export class Faults implements FaultHook {
     return this;
   }
 
+  /** The faults as they are now, and a way back to them (see OrderApi.checkpoint). */
+  checkpoint(): () => void {
+    const saved = [...this.pending].map(([operation, queue]) => ({
+      operation,
+      queue: queue.map(({ spec, used }) => ({ spec, used })),
+    }));
+    return () => {
+      this.pending.clear();
+      for (const { operation, queue } of saved) {
+        this.pending.set(
+          operation,
+          queue.map(({ spec, used }) => ({ spec, used })),
+        );
+      }
+    };
+  }
+
   /** Delay before every answer of one route, or of every route when `operation` is omitted. */
   delay(latencyMs: number, operation?: string): this {
     if (operation === undefined) this.defaultLatencyMs = latencyMs;

@@ -1,7 +1,7 @@
 import type { ServiceResponse } from "./orderService";
 
 interface Remembered {
-  /** The request body the key was first used with. */
+  /** What the key was first used for (see `recall`). */
   readonly fingerprint: string;
   readonly response: ServiceResponse;
 }
@@ -12,25 +12,40 @@ export type Recall =
   | { readonly kind: "conflict" };
 
 /**
- * The first successful response to each Idempotency-Key, per operation: a retried POST gets that
- * response again instead of creating a second cart or event. Failed responses are not remembered,
- * so a request that failed can still succeed on its retry.
+ * The first successful response to each Idempotency-Key: a retried POST gets that response again
+ * instead of creating a second cart or event. A key is scoped to the caller, not to the route (the
+ * contract's IdempotencyKey, as Stripe scopes its keys): one key sent to two routes, or with two
+ * requests, is one key used twice. Failed responses are not remembered, so a request that failed
+ * can still succeed on its retry.
  */
 export class IdempotencyStore {
   private readonly remembered = new Map<string, Remembered>();
 
-  recall(operation: string, key: string, body: unknown): Recall {
-    const found = this.remembered.get(`${operation} ${key}`);
+  /**
+   * `request` is what makes two requests the same (`requestIdentity` in orderService.ts): the route
+   * and, but for an event, the whole body.
+   */
+  recall(key: string, request: unknown): Recall {
+    const found = this.remembered.get(key);
     if (found === undefined) return { kind: "new" };
     // A key reused for a different request is a client bug; replaying would hide it.
-    return found.fingerprint === JSON.stringify(body)
+    return found.fingerprint === JSON.stringify(request)
       ? { kind: "replay", response: found.response }
       : { kind: "conflict" };
   }
 
-  remember(operation: string, key: string, body: unknown, response: ServiceResponse): void {
+  remember(key: string, request: unknown, response: ServiceResponse): void {
     if (response.status >= 200 && response.status < 300) {
-      this.remembered.set(`${operation} ${key}`, { fingerprint: JSON.stringify(body), response });
+      this.remembered.set(key, { fingerprint: JSON.stringify(request), response });
     }
+  }
+
+  /** The store as it is now, and a way back to it (see OrderApi.checkpoint). */
+  checkpoint(): () => void {
+    const saved = new Map(this.remembered);
+    return () => {
+      this.remembered.clear();
+      for (const [key, value] of saved) this.remembered.set(key, value);
+    };
   }
 }

@@ -50,11 +50,25 @@ const single = (request: ServiceRequest, name: string): string => request.query[
 const sequence = (prefix: string, n: number): string => `${prefix}-${String(n).padStart(4, "0")}`;
 
 /**
+ * What makes two requests under one Idempotency-Key the same request, so the second gets the first
+ * answer back rather than a 409: the route and the whole body, except for an event, which is the
+ * same announcement whatever its detail says (the contract's IdempotencyKey). The workflow and the
+ * safety net both send an execution's OrderFailed under its bare ARN, with different details.
+ */
+export function requestIdentity(route: RouteKey, body: any): unknown {
+  return route === "receiveEvent"
+    ? { route, eventType: body.eventType, executionArn: body.detail.executionArn }
+    : { route, body };
+}
+
+/**
  * The order API's behaviour, in memory: it does the arithmetic the workflow cannot (line amounts,
  * discounts, taxes, totals) and keeps the carts and events the workflow creates.
  */
 export class OrderService {
   private readonly cartsById = new Map<string, Cart>();
+  /** The cart each execution created, by its executionArn. */
+  private readonly cartOfExecution = new Map<string, string>();
   private readonly received: ReceivedEvent[] = [];
 
   constructor(private readonly data: Seed) {}
@@ -67,6 +81,22 @@ export class OrderService {
     return this.received;
   }
 
+  /** The service as it is now, and a way back to it (see OrderApi.checkpoint). */
+  checkpoint(): () => void {
+    const carts = new Map(this.cartsById);
+    const cartOfExecution = new Map(this.cartOfExecution);
+    const received = [...this.received];
+    const restore = <K, V>(target: Map<K, V>, saved: Map<K, V>) => {
+      target.clear();
+      for (const [key, value] of saved) target.set(key, value);
+    };
+    return () => {
+      restore(this.cartsById, carts);
+      restore(this.cartOfExecution, cartOfExecution);
+      this.received.splice(0, this.received.length, ...received);
+    };
+  }
+
   readonly handlers: Readonly<Record<RouteKey, (request: ServiceRequest) => ServiceResponse>> = {
     createOrder: ({ body }) => {
       const cart: Cart = {
@@ -77,6 +107,7 @@ export class OrderService {
         items: body.items,
       };
       this.cartsById.set(cart.cartId, cart);
+      this.cartOfExecution.set(body.executionArn, cart.cartId);
       return ok(cart, 201);
     },
 
@@ -169,10 +200,15 @@ export class OrderService {
     },
 
     receiveEvent: ({ body }) => {
-      // One outcome per execution (the contract's Event): whichever of OrderCreated and OrderFailed
-      // arrives second for an execution is refused, so an order never tells two stories.
-      const executionArn = body.detail.executionArn;
+      // One outcome per execution (the contract's Event). Only a second story is refused: OrderFailed
+      // after OrderCreated, or OrderCreated after any outcome. An OrderFailed that tells nothing new
+      // (the execution already failed, or never created a cart, so there is no order) is
+      // acknowledged and changes nothing: the safety net may send it for any failed execution.
+      const executionArn: string = body.detail.executionArn;
       const first = this.received.find((received) => received.detail.executionArn === executionArn);
+      if (body.eventType === "OrderFailed" && first?.eventType === "OrderFailed") {
+        return ok({ eventId: first.eventId, message: `Execution ${executionArn} already failed` });
+      }
       if (first !== undefined) {
         return {
           status: 409,
@@ -180,6 +216,12 @@ export class OrderService {
             message: `Execution ${executionArn} already has its outcome: ${first.eventType} ${first.eventId}`,
           },
         };
+      }
+      if (body.eventType === "OrderFailed" && !this.cartOfExecution.has(executionArn)) {
+        return ok({
+          eventId: null,
+          message: `Execution ${executionArn} created no cart: there is no order to fail`,
+        });
       }
       const event: ReceivedEvent = { eventId: sequence("evt", this.received.length + 1), ...body };
       this.received.push(event);

@@ -6,7 +6,7 @@ import { seed } from "../seed";
 import { Contract, Operation } from "./contract";
 import { Faults } from "./faults";
 import { IdempotencyStore } from "./idempotency";
-import { Cart, OrderService, ReceivedEvent, ServiceResponse } from "./orderService";
+import { Cart, OrderService, ReceivedEvent, requestIdentity, ServiceResponse } from "./orderService";
 import { allowedMethods, stagePath } from "./routeMatcher";
 
 /** One call as the API received and answered it, for tests and the run summary. */
@@ -52,15 +52,27 @@ export interface OrderApiOptions {
   readonly faults?: Faults;
 }
 
-export interface OrderApi {
-  /** `http://127.0.0.1:<port>`: where the API Gateway invoker sends the workflow's calls. */
-  readonly origin: string;
-  readonly faults: Faults;
+/** What the API received and holds. */
+export interface ApiRecord {
   readonly requests: readonly RecordedRequest[];
   readonly carts: readonly Cart[];
   readonly events: readonly ReceivedEvent[];
   /** The recorded calls of one route. */
   calls(operation: string): RecordedRequest[];
+}
+
+export interface OrderApi extends ApiRecord {
+  /** `http://127.0.0.1:<port>`: where the API Gateway invoker sends the workflow's calls. */
+  readonly origin: string;
+  readonly faults: Faults;
+  /**
+   * Everything the API holds now (carts, events, idempotency keys, faults left, requests), and a
+   * way back to it: the local run delivers the safety net under each event shape from the state
+   * the execution left, without running the execution again.
+   */
+  checkpoint(): () => void;
+  /** The record as it is now, kept as is whatever the API does next. */
+  snapshot(): ApiRecord;
   close(): Promise<void>;
 }
 
@@ -175,7 +187,8 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
     const work = () => service.handlers[key]({ pathParameters, query, body });
     const idempotencyKey = route.method === "POST" ? headers[idempotencyHeader.toLowerCase()] : undefined;
     if (typeof idempotencyKey !== "string") return work();
-    const recall = idempotency.recall(route.operation, idempotencyKey, body);
+    const identity = requestIdentity(key, body);
+    const recall = idempotency.recall(idempotencyKey, identity);
     if (recall.kind === "conflict") {
       return { status: 409, body: { message: `${idempotencyHeader} was already used with another request` } };
     }
@@ -184,7 +197,7 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
       return recall.response;
     }
     const response = work();
-    idempotency.remember(route.operation, idempotencyKey, body, response);
+    idempotency.remember(idempotencyKey, identity, response);
     return response;
   }
 
@@ -236,6 +249,8 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("The order API has no TCP port");
 
+  const callsIn = (recorded: readonly RecordedRequest[]) => (operation: string) =>
+    recorded.filter((request) => request.operation === operation);
   return {
     origin: `http://127.0.0.1:${address.port}`,
     faults,
@@ -246,7 +261,19 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
     get events() {
       return service.events;
     },
-    calls: (operation) => requests.filter((recorded) => recorded.operation === operation),
+    calls: callsIn(requests),
+    checkpoint: () => {
+      const rewinds = [service.checkpoint(), idempotency.checkpoint(), faults.checkpoint()];
+      const received = requests.length;
+      return () => {
+        for (const rewind of rewinds) rewind();
+        requests.splice(received);
+      };
+    },
+    snapshot: () => {
+      const kept = requests.map((request) => ({ ...request }));
+      return { requests: kept, carts: [...service.carts], events: [...service.events], calls: callsIn(kept) };
+    },
     close: () => app.close(),
   };
 }

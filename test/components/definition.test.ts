@@ -235,9 +235,9 @@ describe("the order-processing definition", () => {
     assert.deepEqual(fail, { Type: "Fail", ErrorPath: "$.Error", CausePath: "$.Cause" });
   });
 
-  it("keys each POST and PATCH with the execution id, so a retry cannot create a second cart or event", () => {
+  it("keys each POST and PATCH with the execution id and its intent, so a retry cannot create a second cart or event", () => {
     assert.deepEqual(parameters("Order.CreateOrder").Headers, {
-      "Idempotency-Key.$": "States.Array($$.Execution.Id)",
+      "Idempotency-Key.$": "States.Array(States.Format('{}/CreateOrder', $$.Execution.Id))",
     });
     assert.deepEqual(parameters("Order.UpdateOrder").Headers, {
       "Idempotency-Key.$": "States.Array(States.Format('{}/UpdateOrder', $$.Execution.Id))",
@@ -252,6 +252,18 @@ describe("the order-processing definition", () => {
     assert.deepEqual(parameters(states.orderFailedEvent).Headers, {
       "Idempotency-Key.$": "States.Array($$.Execution.Id)",
     });
+  });
+
+  it("never gives two writes the same key: the order API scopes a key to its caller, not its route", () => {
+    const keys = tasks
+      .filter(({ state }) => (state.Parameters as Record<string, unknown>).Method !== "GET")
+      .map(({ state }) => JSON.stringify((state.Parameters as Record<string, unknown>).Headers));
+    assert.equal(keys.length, 4);
+    assert.equal(new Set(keys).size, keys.length, keys.join(", "));
+  });
+
+  it("names the execution that creates the cart, so the events service knows which executions have one", () => {
+    assert.equal(parameters("Order.CreateOrder").RequestBody["executionArn.$"], "$$.Execution.Id");
   });
 
   it("sends a key with every call that is not a GET", () => {

@@ -14,6 +14,7 @@ import {
   OrderProcessingWorkflowArgs,
 } from "../../components/orderProcessingWorkflow";
 import { InvalidSettingsError } from "../../components/settings";
+import { matchesEventPattern } from "../../local/eventPattern";
 import { account, installMocks, region, Registration, settle, valueOf } from "../support/mocks";
 
 interface Child {
@@ -289,6 +290,19 @@ describe("the OrderProcessingWorkflow component", () => {
         json(registered("aws:cloudwatch/eventRule:EventRule").inputs.eventPattern),
         executionStatusEventPattern(stateMachine.state.arn),
       );
+    });
+
+    it("deploys a rule that matches a failed execution of this state machine whose status event carries no error", async () => {
+      const { registered } = await createDefault();
+      const stateMachineArn = registered("aws:sfn/stateMachine:StateMachine").state.arn as string;
+      const pattern = json(registered("aws:cloudwatch/eventRule:EventRule").inputs.eventPattern);
+      const event = (detail: Record<string, unknown>) => ({
+        source: "aws.states",
+        "detail-type": "Step Functions Execution Status Change",
+        detail: { stateMachineArn, ...detail },
+      });
+      assert.ok(matchesEventPattern(pattern, event({ status: "FAILED" })));
+      assert.ok(!matchesEventPattern(pattern, event({ status: "SUCCEEDED" })));
     });
 
     it("posts to exactly POST /events/receive of the stack's API, with the safety net's input and key", async () => {

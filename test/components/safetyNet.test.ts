@@ -31,6 +31,10 @@ describe("the safety net's rule", () => {
     });
   });
 
+  it("matches a failed execution whose event has no error, so it never depends on that field", () => {
+    assert.deepEqual(pattern.detail.$or[2], { status: ["FAILED"], error: [{ exists: false }] });
+  });
+
   it("stays silent after an announced failure, a rejected input or an unconfirmed OrderCreated", () => {
     assert.deepEqual([...safetyNetSilentErrors].sort(), [
       outcomeErrors.cartTooLarge,

@@ -66,6 +66,7 @@ describe("npm start", () => {
         retryScale: 1 / 100,
         timeoutScale: 1 / 100,
         abortAt: undefined,
+        eventWithError: false,
         json: false,
       });
     });

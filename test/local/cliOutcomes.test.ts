@@ -75,13 +75,31 @@ describe("npm start, for outcomes", () => {
     );
   });
 
+  it("gives the safety net a status event without error by default: the rule matches a refused input, acknowledged", async () => {
+    const { stdout } = await startInProcess("--input", "samples/empty-cart.json", "--quiet");
+    assert.match(
+      stdout,
+      /^Safety net: the rule matches FAILED; POST \/dev\/events\/receive delivered .*\(200\)$/m,
+    );
+  });
+
+  it("with --event-with-error, gives it the execution's error: the rule leaves a refused input alone", async () => {
+    const { stdout } = await startInProcess(
+      "--input",
+      "samples/empty-cart.json",
+      "--quiet",
+      "--event-with-error",
+    );
+    assert.match(
+      stdout,
+      /^Safety net: the rule does not match FAILED Order\.EmptyCart: nothing to deliver$/m,
+    );
+  });
+
   it("without --json, says what the safety net would deliver", async () => {
     const { stdout } = await startInProcess("--abort-at", routes.getTaxes.operation);
     assert.match(stdout, /^Execution ABORTED in \d+ ms/m);
-    assert.match(
-      stdout,
-      /^Safety net: the rule matches ABORTED Operator\.Stopped; POST \/dev\/events\/receive /m,
-    );
+    assert.match(stdout, /^Safety net: the rule matches ABORTED; POST \/dev\/events\/receive /m);
   });
 });
 

@@ -100,4 +100,25 @@ describe("the order API contract (api/order-api.openapi.yaml)", () => {
     );
     assert.deepEqual(api.requests.flatMap(checkAgainstContract), []);
   });
+
+  it("documents the acknowledgement of an OrderFailed that changes nothing, with and without an eventId", () => {
+    const operation = contract.operation(routes.receiveEvent)!;
+    for (const eventId of ["evt-0001", null]) {
+      assert.deepEqual(contract.checkResponse(operation, 200, { eventId, message: "nothing new" }), []);
+    }
+  });
+
+  it("takes a cart's execution ARN from a Standard or an Express execution, and nothing else", () => {
+    const operation = contract.operation(routes.createOrder)!;
+    const problems = (executionArn: string) =>
+      contract.checkRequest(operation, {
+        pathParameters: {},
+        query: {},
+        headers: { "idempotency-key": "k" },
+        body: { ...oneItemOrder, executionArn },
+      });
+    assert.deepEqual(problems("arn:aws:states:us-east-1:123456789012:execution:orders-dev:run-1"), []);
+    assert.deepEqual(problems("arn:aws:states:us-east-1:123456789012:express:orders-dev:run-1:4f1c"), []);
+    assert.notDeepEqual(problems("arn:aws:states:us-east-1:123456789012:stateMachine:orders-dev"), []);
+  });
 });

@@ -67,7 +67,12 @@ describe("the local EventBridge pattern matcher", () => {
       );
     });
 
-    it("stays silent for every error the definition dealt with", () => {
+    it("matches every FAILED execution whose event carries no error, as AWS's published examples show it", () => {
+      assert.ok(matchesEventPattern(pattern, event({ status: "FAILED" })));
+      assert.ok(matchesEventPattern(pattern, event({ status: "FAILED", cause: "why" })));
+    });
+
+    it("stays silent for every error the definition dealt with, when the event carries it", () => {
       for (const error of safetyNetSilentErrors) {
         assert.ok(!matchesEventPattern(pattern, event({ status: "FAILED", error })), error);
       }

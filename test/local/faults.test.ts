@@ -4,7 +4,7 @@ import { recordFailureState, states } from "../../components/definition";
 import { outcomeErrors } from "../../components/outcomes";
 import { Route, routes } from "../../components/routes";
 import { Contract } from "../../local/api/contract";
-import type { OrderApi } from "../../local/api/server";
+import type { ApiRecord } from "../../local/api/server";
 import { apiGatewayTasks } from "../../local/definitionStates";
 import type { ExecutionEvent, ExecutionResult } from "../../local/runner";
 import { dev, devExpress, eventsOfType, Mode, modeNames, modes, oneItemOrder, runOn } from "./harness";
@@ -37,7 +37,14 @@ const cases: Case[] = Object.values(routes).map((route) => {
 });
 
 /** The calls the case's state made: both event states call one route, told apart by the event type. */
-const callsOf = (api: OrderApi, { route, state }: Case) =>
+/** The OrderFailed requests the workflow itself sent (not the safety net's), as sent. */
+const workflowOrderFailed = (api: ApiRecord) =>
+  api
+    .calls(routes.receiveEvent.operation)
+    .map((call) => call.body as { eventType: string; detail: Record<string, unknown> })
+    .filter((body) => body.eventType === "OrderFailed" && body.detail.announcedBy === undefined);
+
+const callsOf = (api: ApiRecord, { route, state }: Case) =>
   api
     .calls(route.operation)
     .filter(
@@ -117,8 +124,10 @@ for (const mode of modeNames)
         it(`on a permanent 500, announces one OrderFailed naming ${testCase.failedState} and fails as announced`, async () => {
           const { execution: result, api } = await fromMatrix(mode, testCase, "500x*");
           assert.equal(callsOf(api, testCase).length, transientRetrier.MaxAttempts + 1);
-          const failed = eventsOfType(api, "OrderFailed");
+          const failed = workflowOrderFailed(api);
           assert.equal(failed.length, 1);
+          // Accepted where a cart exists; acknowledged without change where none does (no order).
+          assert.equal(eventsOfType(api, "OrderFailed").length, api.carts.length);
           const { failedState, error, cause } = failed[0].detail as Record<string, string>;
           assert.deepEqual([failedState, error], [testCase.failedState, "ApiGateway.500"]);
           assert.ok(
@@ -139,9 +148,10 @@ for (const mode of modeNames)
 
     const caseOf = (route: Route) => cases.find((testCase) => testCase.route === route)!;
 
-    it("reports a cart that was never created as cartId null", async () => {
+    it("reports a cart that was never created as cartId null, which the events service acknowledges without change", async () => {
       const { api } = await fromMatrix(mode, caseOf(routes.createOrder), "500x*");
-      assert.equal(eventsOfType(api, "OrderFailed")[0].detail.cartId, null);
+      assert.equal(workflowOrderFailed(api)[0].detail.cartId, null);
+      assert.deepEqual([api.calls(routes.receiveEvent.operation)[0].status, api.events], [200, []]);
     });
 
     it("fails as unannounced, keeping the original error, when the OrderFailed announcement fails too", async () => {

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OrderApi, startOrderApi } from "../../local/api/server";
+import { ApiRecord, OrderApi, startOrderApi } from "../../local/api/server";
 import { main } from "../../local/cli";
 import { ExecutionResult, runExecution } from "../../local/runner";
 import { loadStackDefinition, StackDefinition } from "../../local/stackDefinition";
@@ -55,7 +55,7 @@ export async function runOn(
   }
 }
 
-export const eventsOfType = (api: OrderApi, eventType: string) =>
+export const eventsOfType = (api: ApiRecord, eventType: string) =>
   api.events.filter((event) => event.eventType === eventType);
 
 /** The command in this process, its output captured; `projectDir` holds the stacks. */

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { routes } from "../../components/routes";
 import { bodyLimitBytes, OrderApi, startOrderApi } from "../../local/api/server";
 
+const executionArn = "arn:aws:states:us-east-1:000000000000:execution:orders:run-1";
 const cart = {
+  executionArn,
   customerId: "cust-1001",
   currency: "EUR",
   items: [{ productId: "prod-beans", priceId: "price-beans-eur", quantity: 3 }],
@@ -48,14 +50,26 @@ describe("the local order API", () => {
   });
 
   it("answers a repeated POST /events/receive with the first event id and records one event", async () => {
+    await call("POST", "/dev/carts", cart, `${executionArn}/CreateOrder`);
     const event = {
       eventType: "OrderFailed",
-      detail: { cartId: null, customerId: "c", failedState: "s", error: "e", cause: "x" },
+      detail: { executionArn, cartId: null, customerId: "c", failedState: "s", error: "e", cause: "x" },
     };
-    const first = await call("POST", "/dev/events/receive", event, "exec/OrderFailed");
-    const again = await call("POST", "/dev/events/receive", event, "exec/OrderFailed");
+    const first = await call("POST", "/dev/events/receive", event, executionArn);
+    const again = await call("POST", "/dev/events/receive", event, executionArn);
     assert.deepEqual([first.status, again.body], [202, { eventId: "evt-0001" }]);
     assert.equal(api.events.length, 1);
+  });
+
+  it("scopes an Idempotency-Key to the caller, not the route: a cart's key is refused for an event", async () => {
+    await call("POST", "/dev/carts", cart, executionArn);
+    const event = {
+      eventType: "OrderFailed",
+      detail: { executionArn, cartId: null, customerId: "c", failedState: "s", error: "e", cause: "x" },
+    };
+    const refused = await call("POST", "/dev/events/receive", event, executionArn);
+    assert.equal(refused.status, 409);
+    assert.equal(api.events.length, 0);
   });
 
   it("answers a request that breaks the contract with a 400 saying why, and does nothing", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createServer, Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { outcomeErrors } from "../../components/outcomes";
 import { orderFailedTarget } from "../../components/safetyNet";
 import type { ExecutionResult } from "../../local/runner";
 import {
@@ -42,10 +43,18 @@ describe("the safety net, emulated", () => {
         stopDate: Date.parse("2026-11-25T10:00:01.500Z"),
         input: '{"customerId":"c"}',
         output: null,
-        error: "States.Runtime",
-        cause: "why",
       });
       assert.equal(event.time, "2026-11-25T10:00:01Z");
+    });
+
+    it("carries no error or cause by default, as AWS's published examples show the event", () => {
+      const { detail } = executionStatusChangeEvent(ended("FAILED"), {});
+      assert.deepEqual(["error" in detail, "cause" in detail], [false, false]);
+    });
+
+    it("carries the execution's error and cause in the other shape, as DescribeExecution has them", () => {
+      const { detail } = executionStatusChangeEvent(ended("FAILED"), {}, "with-error");
+      assert.deepEqual([detail.error, detail.cause], ["States.Runtime", "why"]);
     });
 
     it("carries the output, and no error, for a succeeded execution", () => {
@@ -154,6 +163,13 @@ describe("the safety net, emulated", () => {
     it("sends nothing for an execution the rule does not match", async () => {
       const outcome = await runSafetyNet(ended("SUCCEEDED"), {}, { origin, stage: "dev" });
       assert.deepEqual([outcome.matched, received.length], [false, 0]);
+    });
+
+    it("announces an announced failure once more when the event carries no error, and only then", async () => {
+      const announced = ended("FAILED", outcomeErrors.failureAnnounced);
+      const withError = await runSafetyNet(announced, {}, { origin, stage: "dev", eventShape: "with-error" });
+      const documented = await runSafetyNet(announced, {}, { origin, stage: "dev" });
+      assert.deepEqual([withError.matched, documented.matched, received.length], [false, true, 1]);
     });
   });
 });

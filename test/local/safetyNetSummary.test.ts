@@ -22,7 +22,40 @@ const delivery = (statuses: number[], outcome: "delivered" | "dead-lettered"): S
     outcome,
   }) as unknown as SafetyNetOutcome;
 
+/** The same delivery for a FAILED execution whose status event carries no error (AWS's documented shape). */
+const failedDelivery = (statuses: number[], outcome: "delivered" | "dead-lettered"): SafetyNetOutcome => {
+  const base = delivery(statuses, outcome);
+  return {
+    ...base,
+    event: { ...base.event, detail: { ...base.event.detail, status: "FAILED", error: undefined } },
+  };
+};
+
 describe("the safety net's summary after npm start", () => {
+  it("after an unconfirmed OrderCreated, tells on-call what to do from the execution's error when the event carries none", () => {
+    const summary = safetyNetSummary(
+      failedDelivery([503, 503], "dead-lettered"),
+      plain,
+      outcomeErrors.orderCreatedUnconfirmed,
+    );
+    assert.match(summary, /^Safety net: the rule matches FAILED; /m);
+    assert.match(summary, /OrderCreated may have been delivered: on-call asks the events service/);
+  });
+
+  it("after an unconfirmed OrderCreated whose OrderFailed was refused or delivered, asks nothing more of on-call", () => {
+    for (const [statuses, outcome] of [
+      [[409], "dead-lettered"],
+      [[202], "delivered"],
+    ] as const) {
+      const summary = safetyNetSummary(
+        failedDelivery([...statuses], outcome),
+        plain,
+        outcomeErrors.orderCreatedUnconfirmed,
+      );
+      assert.doesNotMatch(summary, /may have been delivered/);
+    }
+  });
+
   it("says a 409 means the execution already has its outcome, so on-call announces nothing", () => {
     const summary = safetyNetSummary(delivery([409], "dead-lettered"), plain);
     assert.match(summary, /dead-lettered after 1 attempt\(s\) \(409\)/);
