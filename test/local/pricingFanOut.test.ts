@@ -39,7 +39,7 @@ describe("the pricing child, run locally (pricingFanOut express)", () => {
       assert.equal(child.name, express.result.name);
       assert.ok(
         child.executionArn.startsWith(
-          `arn:aws:states:us-east-1:000000000000:express:orders-dev_pricing-local:${child.name}:`,
+          `arn:aws:states:us-east-1:000000000000:express:orders-dev-pricing:${child.name}:`,
         ),
         child.executionArn,
       );
