@@ -38,7 +38,7 @@ export interface OrderProcessingWorkflowArgs {
   readonly mapMaxConcurrency?: number;
   /** Send traces to AWS X-Ray. @default false */
   readonly tracingEnabled?: boolean;
-  /** Validate Order refuses a larger cart before any call; at most 116 (components/limits.ts). @default 100 */
+  /** Validate Order refuses a larger cart before any call; at most 146 (components/limits.ts). @default 100 */
   readonly maxCartItems?: number;
   readonly alarms?: {
     /** SNS topic ARN the alarms notify when they fire and when they clear. @default none (alarms without actions) */

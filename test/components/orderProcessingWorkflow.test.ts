@@ -752,8 +752,8 @@ describe("the OrderProcessingWorkflow component", () => {
   it("refuses the cart size the stack asks for beyond what GET /taxes can carry", async () => {
     const registrations = installMocks();
     assert.throws(
-      () => new OrderProcessingWorkflow("orders-dev", { ...devArgs, maxCartItems: 117 }),
-      /args.maxCartItems must be an integer from 1 to 116 .*; got 117/,
+      () => new OrderProcessingWorkflow("orders-dev", { ...devArgs, maxCartItems: 147 }),
+      /args.maxCartItems must be an integer from 1 to 146 .*; got 147/,
     );
     await settle();
     assert.deepEqual(registrations, []);
