@@ -24,9 +24,14 @@ export interface ApiCall {
   readonly idempotencyKey?: string;
   /** Where the result goes; omitted, it replaces the state's input (the ASL default). */
   readonly resultPath?: string | null;
+  /**
+   * The result, in place of `{ body }` (`resultSelector`): it must read the answer only at
+   * `$.ResponseBody`, the one path every 2xx result has; other values come from the context object.
+   */
+  readonly resultSelector?: Readonly<Record<string, unknown>>;
   readonly next?: string;
-  /** Where the Catch goes, and where it puts `{Error, Cause}`. */
-  readonly onError: { readonly next: string; readonly resultPath: string };
+  /** Where the Catch goes, and where it puts `{Error, Cause}`; `resultPath` omitted, they replace the state. */
+  readonly onError: { readonly next: string; readonly resultPath?: string };
 }
 
 /**
@@ -130,10 +135,16 @@ export function apiGatewayTask(target: ApiTarget, call: ApiCall): AslState {
     Resource: "arn:aws:states:::apigateway:invoke",
     Parameters: parameters,
     TimeoutSeconds: taskTimeoutSeconds,
-    ResultSelector: resultSelector,
+    ResultSelector: call.resultSelector ?? resultSelector,
     ...(call.resultPath === undefined ? {} : { ResultPath: call.resultPath }),
     Retry: retryPolicy.map((retrier) => ({ ...retrier, ErrorEquals: [...retrier.ErrorEquals] })),
-    Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: call.onError.resultPath, Next: call.onError.next }],
+    Catch: [
+      {
+        ErrorEquals: ["States.ALL"],
+        ...(call.onError.resultPath === undefined ? {} : { ResultPath: call.onError.resultPath }),
+        Next: call.onError.next,
+      },
+    ],
     ...(call.next === undefined ? { End: true } : { Next: call.next }),
   };
 }

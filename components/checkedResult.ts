@@ -21,6 +21,8 @@ export function checkedResult(options: {
   readonly resultPath: string;
   readonly next: string;
   readonly onMalformed: string;
+  /** `{Error, Cause}` replace the state, as the Task's Catch does, instead of going to `$.caught`. */
+  readonly malformedReplacesState?: boolean;
 }): Record<string, AslState> {
   const { task, bodyPath } = options;
   return {
@@ -38,7 +40,7 @@ export function checkedResult(options: {
         Error: outcomeErrors.malformedResponse,
         Cause: malformedResponseCause(task, options.fields),
       },
-      ResultPath: "$.caught",
+      ...(options.malformedReplacesState === true ? {} : { ResultPath: "$.caught" }),
       Next: options.onMalformed,
     },
     [selectResultState(task)]: {

@@ -59,20 +59,30 @@ export const idempotencyKeys = {
 /** The StartSyncExecution integration (docs/pricing-fan-out.md says why this one). */
 export const startSyncExecution = "arn:aws:states:::aws-sdk:sfn:startSyncExecution";
 
-/**
- * The Pass a top-level Catch leads to: it reduces the state to what the failure path reports.
- * `cartId` is null when the cart was never created (or its creation was not confirmed).
- */
+/** Where a Record state finds what it reports. */
+interface FailureSources {
+  /** null when the cart was never created (or its creation was not confirmed). */
+  readonly cartId: string | null;
+  /** The caught `{Error, Cause}`. */
+  readonly caught: string;
+  readonly customerId: string;
+}
+
+/** The Pass a top-level Catch leads to: it reduces the state to what the failure path reports. */
 function recordFailure(failed: string, cartIdPath: string | null): AslState {
+  return recordFailureFrom(failed, { cartId: cartIdPath, caught: "$.caught", customerId: "$.customerId" });
+}
+
+function recordFailureFrom(failed: string, from: FailureSources): AslState {
   return {
     Type: "Pass",
     Parameters: {
-      "customerId.$": "$.customerId",
-      ...(cartIdPath === null ? { cartId: null } : { "cartId.$": cartIdPath }),
+      "customerId.$": from.customerId,
+      ...(from.cartId === null ? { cartId: null } : { "cartId.$": from.cartId }),
       failedState: failed,
-      "error.$": "$.caught.Error",
-      "cause.$": "$.caught.Cause",
-      "summary.$": `States.Format('${literal(failed)} failed with {}: {}', $.caught.Error, $.caught.Cause)`,
+      "error.$": `${from.caught}.Error`,
+      "cause.$": `${from.caught}.Cause`,
+      "summary.$": `States.Format('${literal(failed)} failed with {}: {}', ${from.caught}.Error, ${from.caught}.Cause)`,
     },
     Next: states.orderFailedEvent,
   };
@@ -133,7 +143,14 @@ function validation(settings: DefinitionSettings): Record<string, AslState> {
   };
 }
 
-/** Order.CreateOrder: its answer, unread here, goes to `$.order.body`. */
+/**
+ * Order.CreateOrder: its answer, unread here, goes to `$.order.body`, and the state keeps nothing
+ * else but the two fields of the order the workflow reads again. Fields it never reads, and the
+ * items the order service now holds, cannot then take a state past Step Functions' 256 KiB
+ * (States.DataLimitExceeded, which no Catch sees), in this state machine or in the pricing
+ * child, whose input is this state. They come from the execution's input: Validate Order, the
+ * only state before, passes it on unchanged. This costs no state transition of its own.
+ */
 function createOrder(target: ApiTarget, next: string): Record<string, AslState> {
   const create = routes.createOrder.operation;
   return {
@@ -147,11 +164,22 @@ function createOrder(target: ApiTarget, next: string): Record<string, AslState> 
         "currency.$": "$.currency",
         "items.$": "$.items",
       },
-      resultPath: "$.order",
+      resultSelector: {
+        "customerId.$": "$$.Execution.Input.customerId",
+        "currency.$": "$$.Execution.Input.currency",
+        order: { "body.$": "$.ResponseBody" },
+      },
+      // No ResultPath: the result replaces the state (the ASL default, which the local engine
+      // honours where it mistakes an explicit "$" for a field of that name).
       next,
-      onError: { next: recordFailureState(create), resultPath: "$.caught" },
+      // The error replaces the state too: its Cause beside the input could pass 256 KiB.
+      onError: { next: recordFailureState(create) },
     }),
-    [recordFailureState(create)]: recordFailure(create, null),
+    [recordFailureState(create)]: recordFailureFrom(create, {
+      cartId: null,
+      caught: "$",
+      customerId: "$$.Execution.Input.customerId",
+    }),
   };
 }
 
@@ -169,6 +197,7 @@ function inlinePricing(target: ApiTarget, settings: DefinitionSettings): Record<
       resultPath: "$.order",
       next: states.forEachProduct,
       onMalformed: recordFailureState(create),
+      malformedReplacesState: true,
     }),
     ...pricingStates(target, {
       cartPath: "$.order",

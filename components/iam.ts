@@ -135,21 +135,29 @@ export interface TrustScope {
   readonly partition: string;
   readonly region: string;
   readonly account: string;
-  /** The state machine's name prefix: its full ARN is not known until it exists. */
-  readonly stateMachineNamePrefix: string;
+  /** The state machine's name, fixed by the program (components/stateMachineNames.ts). */
+  readonly stateMachineName: string;
 }
 
+/** A state machine's ARN from its name: known before it exists, so its role can trust exactly it. */
+export const stateMachineArn = (scope: TrustScope): string =>
+  `arn:${scope.partition}:states:${scope.region}:${scope.account}:stateMachine:${scope.stateMachineName}`;
+
 /**
- * Only Step Functions may assume the role, and only for this account's state machines of this
+ * Only Step Functions may assume the role, and only for this account's one state machine of this
  * name, which keeps another account's service call from borrowing it (confused deputy:
- * https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html), and
+ * another stack's state machine too: no wildcard, so `orders-prod-…` cannot admit `orders-prod-eu-…`.
  */
 export function trustPolicy(scope: TrustScope): PolicyDocument {
+  if (!/^[A-Za-z0-9_-]+$/.test(scope.stateMachineName)) {
+    throw new Error(
+      `trustPolicy: stateMachineName must be one state machine's name, without wildcards; got ${JSON.stringify(scope.stateMachineName)}`,
+    );
+  }
   return assumableOnlyBy("StepFunctionsAssumeRole", "states.amazonaws.com", {
     StringEquals: { "aws:SourceAccount": scope.account },
-    ArnLike: {
-      "aws:SourceArn": `arn:${scope.partition}:states:${scope.region}:${scope.account}:stateMachine:${scope.stateMachineNamePrefix}*`,
-    },
+    ArnEquals: { "aws:SourceArn": stateMachineArn(scope) },
   });
 }
 

@@ -6,11 +6,14 @@ import { retryPolicy, taskTimeoutSeconds } from "./apiGatewayTask";
 import type { PricingFanOut, WorkflowType } from "./settings";
 
 /**
- * API Gateway REST: 8192 characters of URL for an edge-optimized API, 10240 for a regional one
+ * API Gateway REST: 10240 characters of URL for a Regional API (8192 for an edge-optimized one)
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html).
- * The smaller one holds whichever kind the stack's API is.
+ * Step Functions' API Gateway integration calls Regional APIs only: edge-optimized and private APIs
+ * and custom domain names are not supported
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/connect-api-gateway.html), so the Regional
+ * limit is the one every call of the workflow meets.
  */
-export const apiGatewayMaxUrlLength = 8192;
+export const apiGatewayMaxUrlLength = 10240;
 
 /**
  * The longest `GET /taxes` URL without its lines, with every part at the contract's maximum:
@@ -25,7 +28,7 @@ export const taxesUrlFixedLength = 8 + 10 + 13 + 14 + 14 + 1 + 128 + 7 + 7 + 64 
  */
 export const taxLineMaxLength = 6 + 32 + 3 + 12 + 3 + 12;
 
-/** The most lines `GET /taxes` can carry in one URL: 116. Step Functions' 256 KiB state limit binds later. */
+/** The most lines `GET /taxes` can carry in one URL: 146. Step Functions' 256 KiB state limit binds later. */
 export const maxCartItemsLimit = Math.floor(
   (apiGatewayMaxUrlLength - taxesUrlFixedLength) / taxLineMaxLength,
 );

@@ -7,7 +7,7 @@ import { buildDefinition } from "./definition";
 import { ApiScope, executionPolicy, trustPolicy } from "./iam";
 import { createPricing } from "./pricingResources";
 import { createSafetyNet } from "./safetyNetResources";
-import { orderNamePrefix } from "./stateMachineNames";
+import { checkStateMachineNames, orderStateMachineName } from "./stateMachineNames";
 import { LogLevel, PricingFanOut, resolveSettings, SettingName, WorkflowType } from "./settings";
 
 export interface OrderProcessingWorkflowArgs {
@@ -38,7 +38,7 @@ export interface OrderProcessingWorkflowArgs {
   readonly mapMaxConcurrency?: number;
   /** Send traces to AWS X-Ray. @default false */
   readonly tracingEnabled?: boolean;
-  /** Validate Order refuses a larger cart before any call; at most 116 (components/limits.ts). @default 100 */
+  /** Validate Order refuses a larger cart before any call; at most 146 (components/limits.ts). @default 100 */
   readonly maxCartItems?: number;
   readonly alarms?: {
     /** SNS topic ARN the alarms notify when they fire and when they clear. @default none (alarms without actions) */
@@ -111,6 +111,7 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
       },
       (setting) => `args.${argNames[setting]}`,
     );
+    checkStateMachineNames(name);
     super("orders:workflow:OrderProcessingWorkflow", name, {}, opts);
 
     if (!/^[a-z0-9]{10}$/.test(settings.apiId)) {
@@ -126,7 +127,7 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
     const apiRegion = settings.apiRegion === undefined ? region : pulumi.output(settings.apiRegion);
-    const stateMachineNamePrefix = orderNamePrefix(name);
+    const stateMachineName = orderStateMachineName(name);
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -147,7 +148,7 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
         assumeRolePolicy: pulumi
           .all([partition, region, account])
           .apply(([partition, region, account]) =>
-            JSON.stringify(trustPolicy({ partition, region, account, stateMachineNamePrefix })),
+            JSON.stringify(trustPolicy({ partition, region, account, stateMachineName })),
           ),
         tags: args.tags,
       },
@@ -226,7 +227,7 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
     const stateMachine = new aws.sfn.StateMachine(
       name,
       {
-        namePrefix: stateMachineNamePrefix,
+        name: stateMachineName,
         type: settings.workflowType,
         roleArn: role.arn,
         definition: this.definition,
@@ -239,7 +240,8 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
         tags: args.tags,
       },
       // Step Functions checks the role's log-delivery permissions when the state machine is created.
-      { parent: this, dependsOn: [rolePolicy] },
+      // Its name is fixed (the trust policy names its ARN), so a replacement must delete it first.
+      { parent: this, dependsOn: [rolePolicy], deleteBeforeReplace: true },
     );
 
     if (settings.workflowType === "EXPRESS") {

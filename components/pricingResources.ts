@@ -4,7 +4,7 @@ import { apiEndpoint } from "./apiGatewayTask";
 import { pricingRoutes } from "./calledRoutes";
 import { ApiScope, executionPolicy, trustPolicy } from "./iam";
 import { buildPricingDefinition } from "./pricingDefinition";
-import { pricingNamePrefix } from "./stateMachineNames";
+import { pricingStateMachineName } from "./stateMachineNames";
 import { WorkflowSettings } from "./settings";
 
 export interface PricingInputs {
@@ -27,12 +27,12 @@ export interface PricingInputs {
 export function createPricing(name: string, inputs: PricingInputs, parent: pulumi.Resource) {
   const { settings, tags } = inputs;
   const opts = { parent };
-  const namePrefix = pricingNamePrefix(name);
+  const stateMachineName = pricingStateMachineName(name);
 
   const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-pricing-logs`,
     {
-      namePrefix: `/aws/vendedlogs/states/${namePrefix}`,
+      namePrefix: `/aws/vendedlogs/states/${name}_pricing-`,
       retentionInDays: settings.logRetentionDays,
       kmsKeyId: inputs.kmsKeyArn,
       tags,
@@ -47,7 +47,7 @@ export function createPricing(name: string, inputs: PricingInputs, parent: pulum
       assumeRolePolicy: pulumi
         .all([inputs.partition, inputs.region, inputs.account])
         .apply(([partition, region, account]) =>
-          JSON.stringify(trustPolicy({ partition, region, account, stateMachineNamePrefix: namePrefix })),
+          JSON.stringify(trustPolicy({ partition, region, account, stateMachineName })),
         ),
       tags,
     },
@@ -81,7 +81,7 @@ export function createPricing(name: string, inputs: PricingInputs, parent: pulum
   const stateMachine = new aws.sfn.StateMachine(
     `${name}-pricing`,
     {
-      namePrefix,
+      name: stateMachineName,
       type: "EXPRESS",
       roleArn: role.arn,
       definition,
@@ -95,7 +95,8 @@ export function createPricing(name: string, inputs: PricingInputs, parent: pulum
       tags,
     },
     // Step Functions checks the role's log-delivery permissions when the state machine is created.
-    { parent, dependsOn: [rolePolicy] },
+    // Its name is fixed (the trust policy names its ARN), so a replacement must delete it first.
+    { parent, dependsOn: [rolePolicy], deleteBeforeReplace: true },
   );
 
   return { stateMachine, role, logGroup };

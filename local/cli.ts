@@ -172,7 +172,8 @@ async function runCli(
   try {
     checkAbortAt(definition, options.abortAt, stateMachines);
   } catch (error) {
-    const stateNames = stateNamesOf(definitions);
+    // Only the order's own states can be stopped at: the pricing child is an Express execution.
+    const stateNames = stateNamesOf([definition]);
     throw new UsageError(`${(error as Error).message}${suggestion(options.abortAt ?? "", stateNames)}`);
   }
 

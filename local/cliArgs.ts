@@ -130,8 +130,8 @@ export const optionTable: readonly OptionSpec[] = [
     type: "string",
     value: "<state>",
     help: [
-      "Stop the execution when that state is entered (status ABORTED); a state of",
-      "the pricing child (pricingFanOut express) stops the child and the order.",
+      "Stop the execution when that state is entered (status ABORTED), as StopExecution",
+      "would: a state of the order's own definition, not of the Express pricing child.",
     ],
   },
   {

@@ -1,5 +1,8 @@
+import { routes } from "../components/routes";
 import { apiGatewayTasks, Definitions } from "./definitionStates";
 import { routeOperationFor } from "./faultTargets";
+import { safetyNetAttemptTimeoutMs } from "./localRun";
+import { deliveryTimeoutSeconds } from "./safetyNet";
 
 /** The ASL default for a Task without TimeoutSeconds. */
 const defaultTimeoutSeconds = 60;
@@ -7,7 +10,10 @@ const defaultTimeoutSeconds = 60;
 /**
  * A warning for each latency that outlasts the TimeoutSeconds of a Task calling the delayed route,
  * as the local run scales it (`timeoutScale`): those calls end in States.Timeout (retried, then
- * caught), which is seldom what the delay was for. `operation` undefined is a delay on every route.
+ * caught), which is seldom what the delay was for. Likewise for the safety net's deliveries to
+ * Event.Receive, which wait EventBridge's timeout scaled the same way (safetyNetAttemptTimeoutMs):
+ * each would time out, and the OrderFailed be dead-lettered. `operation` undefined is a delay on
+ * every route.
  */
 export function latencyWarnings(
   latencies: readonly { readonly operation: string | undefined; readonly ms: number }[],
@@ -21,7 +27,7 @@ export function latencyWarnings(
   }));
   // A route's own latency replaces the one for every route, so only that one can outlast its Tasks.
   const ownLatency = new Set(latencies.map(({ operation }) => operation));
-  return latencies.flatMap(({ operation, ms }) => {
+  const outlastingTasks = latencies.flatMap(({ operation, ms }) => {
     const outlasted = tasks.filter(
       (task) =>
         (operation === undefined ? !ownLatency.has(task.operation) : task.operation === operation) &&
@@ -35,4 +41,14 @@ export function latencyWarnings(
         .join(", ")}: those calls will end in States.Timeout.`,
     ];
   });
+  const delivery = safetyNetAttemptTimeoutMs(timeoutScale);
+  const receive = routes.receiveEvent.operation;
+  const outlastingDeliveries = latencies.flatMap(({ operation, ms }) =>
+    (operation === undefined ? !ownLatency.has(receive) : operation === receive) && ms >= delivery
+      ? [
+          `Warning: a latency of ${ms} ms on ${operation ?? "every route"} is not shorter than the safety net's delivery timeout (${deliveryTimeoutSeconds} s, ×${timeoutScale} here, at least 50 ms: ${delivery} ms): each of its deliveries will time out, and its OrderFailed be dead-lettered.`,
+        ]
+      : [],
+  );
+  return [...outlastingTasks, ...outlastingDeliveries];
 }

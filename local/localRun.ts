@@ -43,18 +43,31 @@ export const stateNamesOf = (definitions: readonly AslDefinition[]): string[] =>
   ...new Set(definitions.flatMap((definition) => statesOf(definition).map((located) => located.name))),
 ];
 
-/** Refuses a state neither the definition nor a state machine it starts has, naming the ones they have. */
+/**
+ * Refuses a state the definition does not have, naming the ones it has. A state of a state
+ * machine it starts (the Express pricing child) is refused for what it is: StopExecution does not
+ * support Express executions (API_StopExecution.html), so no operator can stop an order there.
+ */
 export function checkAbortAt(
   definition: AslDefinition,
   state: string | undefined,
   stateMachines: Readonly<Record<string, AslDefinition>> = {},
 ): void {
   if (state === undefined) return;
-  const names = stateNamesOf([definition, ...Object.values(stateMachines)]);
-  if (!names.includes(state)) {
-    throw new Error(`--abort-at: no state "${state}" in the definition. States: ${names.join(", ")}.`);
+  const names = stateNamesOf([definition]);
+  if (names.includes(state)) return;
+  if (stateNamesOf(Object.values(stateMachines)).includes(state)) {
+    throw new Error(
+      `--abort-at: "${state}" is a state of the Express pricing child, and StopExecution does not support Express executions: no operator can stop it there. Stop the order at one of its own states: ${names.join(", ")}.`,
+    );
   }
+  throw new Error(`--abort-at: no state "${state}" in the definition. States: ${names.join(", ")}.`);
 }
+
+/** How long the local safety net waits for each delivery: EventBridge's timeout, scaled as the run's Task timeouts, never below 50 ms. */
+export const safetyNetAttemptTimeoutMs = (timeoutScale: number): number =>
+  // Never below 50 ms: a loaded machine must not turn a slow answer into a spurious retry.
+  Math.max(50, Math.round(deliveryTimeoutSeconds * 1000 * timeoutScale));
 
 /**
  * One order, end to end, as AWS would run it: the execution against a fresh local API, then the
@@ -99,13 +112,9 @@ export async function runUnderEventShapes(
         eventShape,
         workflowType: options.definitionSettings.workflowType,
         maxAttempts: options.safetyNetMaxAttempts,
-        // Never below 50 ms: a loaded machine must not turn a slow answer into a spurious retry.
         attemptTimeoutMs:
           options.safetyNetAttemptTimeoutMs ??
-          Math.max(
-            50,
-            Math.round(deliveryTimeoutSeconds * 1000 * (options.timeoutScale ?? defaultTimeoutScale)),
-          ),
+          safetyNetAttemptTimeoutMs(options.timeoutScale ?? defaultTimeoutScale),
       });
       const record = api.snapshot();
       runs.set(eventShape, {

@@ -53,8 +53,9 @@ export interface ExecutionOptions {
   /** Task and execution TimeoutSeconds are scaled by this; 1/100 by default. */
   readonly timeoutScale?: number;
   /**
-   * Stop the execution when this state is first entered, as an operator's StopExecution would; a
-   * state of a child stops the child and the execution that started it.
+   * Stop the execution when this state is first entered, as an operator's StopExecution would.
+   * Only a state of this definition: StopExecution does not support Express executions, so no
+   * child it starts is ever stopped (local/localRun.ts refuses a child's state).
    */
   readonly abortAt?: string;
   /** Called with each event as it happens, the child executions' included, for a live trace. */
@@ -62,8 +63,6 @@ export interface ExecutionOptions {
   readonly execution?: ExecutionIdentity;
   /** Where the events go in the trace: set for a child execution. */
   readonly startedBy?: ExecutionScope["startedBy"];
-  /** Stops the execution when aborted: the one that started it stopped or gave up on it. */
-  readonly signal?: AbortSignal;
 }
 
 interface ExecutionRecord {
@@ -199,10 +198,6 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
     execution.abort();
     stopped.abort();
   };
-  const stopFromOutside = () =>
-    halt("ABORTED", abortError, "Stopped because the execution that started it stopped or gave up on it");
-  if (options.signal?.aborted) stopFromOutside();
-  options.signal?.addEventListener("abort", stopFromOutside, { once: true });
 
   // The engine abandons a failed Map's other iterations without awaiting their calls; tracking
   // them lets the run end only when the API is quiet, so what it recorded is final.
@@ -240,8 +235,10 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
 
   /**
    * A Task that runs another state machine to its end and answers with StartSyncExecution's
-   * response. When the Task gives up (its TimeoutSeconds) or this execution stops, the child is
-   * stopped too: it only reads, and the local run must end with its calls.
+   * response. The child is an Express execution, which nothing can stop (StopExecution does not
+   * support Express executions): when the Task gives up (its TimeoutSeconds) or this execution
+   * stops, the child runs on to its own end, and its answer is discarded. The run ends only once
+   * it has (`track`), so what the API recorded is final.
    */
   const children: ExecutionResult[] = [];
   function startSyncHandlerFor(state: string, timeoutSeconds: number) {
@@ -256,26 +253,29 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
           `State Machine Does Not Exist: '${parameters.StateMachineArn}'`,
         );
       }
-      const timedOut = new AbortController();
-      const timer = setTimeout(() => timedOut.abort(), timeoutMs);
-      const child = await track(
+      const child = track(
         runExecution({
           ...options,
           definition,
           input: executionInput(parameters),
           execution: { stateMachineArn: parameters.StateMachineArn, name: parameters.Name, type: "EXPRESS" },
           startedBy: { state, scope },
-          signal: AbortSignal.any([stopped.signal, timedOut.signal]),
+          abortAt: undefined,
+        }).then((result) => {
+          children.push(result);
+          return result;
         }),
-      ).finally(() => clearTimeout(timer));
-      children.push(child);
-      if (timedOut.signal.aborted) throw taskTimeoutError(state, timeoutSeconds, timeoutMs);
-      if (child.status === "ABORTED") {
-        // Stopped at one of its own states (abortAt): the operator stops the order with it.
-        halt("ABORTED", child.error, child.cause);
-        throw new Error("The execution was stopped");
-      }
-      return syncExecutionResponse(child, parameters);
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<"timed out" | "stopped">((resolve) => {
+        timer = setTimeout(() => resolve("timed out"), timeoutMs);
+        if (stopped.signal.aborted) resolve("stopped");
+        stopped.signal.addEventListener("abort", () => resolve("stopped"), { once: true });
+      });
+      const ended = await Promise.race([child, gaveUp]).finally(() => clearTimeout(timer));
+      if (ended === "timed out") throw taskTimeoutError(state, timeoutSeconds, timeoutMs);
+      if (ended === "stopped") throw new Error("The execution was stopped");
+      return syncExecutionResponse(ended, parameters);
     };
   }
 
@@ -321,7 +321,6 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
     }
   } finally {
     clearTimeout(executionTimer);
-    options.signal?.removeEventListener("abort", stopFromOutside);
   }
   const stoppedAt = new Date();
   await logged;

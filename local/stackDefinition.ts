@@ -7,6 +7,7 @@ import { buildDefinition, DefinitionSettings } from "../components/definition";
 import { buildPricingDefinition } from "../components/pricingDefinition";
 import { resolveSettings, WorkflowSettings } from "../components/settings";
 import { configNamespace, loadStackConfig } from "../components/stackConfig";
+import { pricingStateMachineName } from "../components/stateMachineNames";
 
 export interface StackDefinition {
   readonly stack: string;
@@ -23,12 +24,9 @@ export interface StackDefinition {
 /** The account of every local ARN: no AWS account is involved. */
 export const localAccount = "000000000000";
 
-/**
- * Where the local run says the pricing child is. A deployed child's name is `orders-<stack>_pricing-`
- * and a suffix Pulumi picks (components/orderProcessingWorkflow.ts); `local` stands for it.
- */
+/** Where the local run says the pricing child is: the name the program gives it, in no account. */
 export const localPricingStateMachineArn = (stack: string, region: string): string =>
-  `arn:aws:states:${region}:${localAccount}:stateMachine:orders-${stack}_pricing-local`;
+  `arn:aws:states:${region}:${localAccount}:stateMachine:${pricingStateMachineName(`orders-${stack}`)}`;
 
 /**
  * Pulumi.yaml's defaults under the project's namespace, overridden by `Pulumi.<stack>.yaml`, every

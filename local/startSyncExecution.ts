@@ -75,7 +75,7 @@ export function executionInput({ Input }: StartSyncExecutionParameters): unknown
   }
 }
 
-/** The answer for a child that ended by itself (a stopped child has no answer: its caller stopped). */
+/** The answer for a child, which always ends by itself: StopExecution does not support Express executions. */
 export function syncExecutionResponse(
   result: ExecutionResult,
   parameters: StartSyncExecutionParameters,

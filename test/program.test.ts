@@ -130,8 +130,8 @@ describe("the Pulumi program", () => {
   for (const [key, value, message] of [
     [
       "maxCartItems",
-      "117",
-      /order-processing-workflow:maxCartItems must be an integer from 1 to 116 .*; got 117/,
+      "147",
+      /order-processing-workflow:maxCartItems must be an integer from 1 to 146 .*; got 147/,
     ],
     ["maxCartItems", "1e2", /order-processing-workflow:maxCartItems must be an integer; got "1e2"/],
     [

@@ -10,7 +10,8 @@ import {
 } from "../../components/iam";
 import { orderRoutes, pricingRoutes } from "../../components/calledRoutes";
 import { routes } from "../../components/routes";
-import { orderNamePrefix, pricingNamePrefix } from "../../components/stateMachineNames";
+import { orderStateMachineName, pricingStateMachineName } from "../../components/stateMachineNames";
+import { conditionHolds } from "../support/iamConditions";
 
 const scope = {
   partition: "aws",
@@ -171,7 +172,7 @@ describe("the execution role's trust policy", () => {
     partition: "aws",
     region: "us-east-1",
     account: "123456789012",
-    stateMachineNamePrefix: "orders-dev-",
+    stateMachineName: "orders-dev-order",
   }).Statement;
 
   it("lets only Step Functions assume the role", () => {
@@ -179,38 +180,50 @@ describe("the execution role's trust policy", () => {
     assert.equal(trust.Action, "sts:AssumeRole");
   });
 
-  it("requires the calling state machine to be this account's and of this name", () => {
+  it("requires the calling state machine to be this account's one state machine of this exact name", () => {
     assert.deepEqual(trust.Condition, {
       StringEquals: { "aws:SourceAccount": "123456789012" },
-      ArnLike: { "aws:SourceArn": "arn:aws:states:us-east-1:123456789012:stateMachine:orders-dev-*" },
+      ArnEquals: { "aws:SourceArn": "arn:aws:states:us-east-1:123456789012:stateMachine:orders-dev-order" },
     });
   });
+
+  for (const name of ["orders-dev-*", "orders-dev-?", "orders-dev:x", ""]) {
+    it(`refuses a state machine name that is not one exact name: ${JSON.stringify(name)}`, () => {
+      assert.throws(
+        () =>
+          trustPolicy({
+            partition: "aws",
+            region: "us-east-1",
+            account: "123456789012",
+            stateMachineName: name,
+          }),
+        new RegExp(
+          `stateMachineName must be one state machine's name, without wildcards; got ${JSON.stringify(name).replace(/[*?]/g, "\\$&")}`,
+        ),
+      );
+    });
+  }
 });
 
 describe("the trust policies of the order's and the pricing child's roles", () => {
-  const trusted = (stateMachineNamePrefix: string) =>
-    trustPolicy({ partition: "aws", region: "us-east-1", account: "123456789012", stateMachineNamePrefix })
-      .Statement[0].Condition!.ArnLike["aws:SourceArn"];
-  /** IAM's ArnLike: `*` any characters, `?` one. */
-  const matches = (pattern: string, arn: string) =>
-    new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, ".*")
-        .replace(/\?/g, ".")}$`,
-    ).test(arn);
   const arnOf = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
-  const order = trusted(orderNamePrefix("orders-dev"));
-  const child = trusted(pricingNamePrefix("orders-dev"));
+  const admits = (stateMachineName: string, arn: string) =>
+    conditionHolds(
+      trustPolicy({ partition: "aws", region: "us-east-1", account: "123456789012", stateMachineName })
+        .Statement[0].Condition!,
+      { "aws:SourceAccount": "123456789012", "aws:SourceArn": arn },
+    );
+  const order = orderStateMachineName("orders-dev");
+  const child = pricingStateMachineName("orders-dev");
 
   it("let each role be assumed for its own state machine", () => {
-    assert.ok(matches(order, arnOf("orders-dev-1a2b3c4")));
-    assert.ok(matches(child, arnOf("orders-dev_pricing-1a2b3c4")));
+    assert.ok(admits(order, arnOf(order)));
+    assert.ok(admits(child, arnOf(child)));
   });
 
   it("do not let the order's role be assumed for the pricing child, nor the child's for the order", () => {
-    assert.equal(matches(order, arnOf("orders-dev_pricing-1a2b3c4")), false);
-    assert.equal(matches(child, arnOf("orders-dev-1a2b3c4")), false);
+    assert.equal(admits(order, arnOf(child)), false);
+    assert.equal(admits(child, arnOf(order)), false);
   });
 });
 

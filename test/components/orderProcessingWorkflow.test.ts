@@ -15,6 +15,7 @@ import {
 } from "../../components/orderProcessingWorkflow";
 import { InvalidSettingsError } from "../../components/settings";
 import { matchesEventPattern } from "../../local/eventPattern";
+import { conditionHolds } from "../support/iamConditions";
 import { account, installMocks, region, Registration, settle, valueOf } from "../support/mocks";
 
 interface Child {
@@ -22,6 +23,7 @@ interface Child {
   readonly name: string;
   readonly parent: pulumi.Resource | undefined;
   readonly dependsOn: unknown;
+  readonly deleteBeforeReplace: boolean | undefined;
 }
 
 const devArgs: OrderProcessingWorkflowArgs = {
@@ -31,13 +33,19 @@ const devArgs: OrderProcessingWorkflowArgs = {
 };
 
 /** Creates the component, recording each child's options through a transformation. */
-async function create(args: OrderProcessingWorkflowArgs = devArgs) {
+async function create(args: OrderProcessingWorkflowArgs = devArgs, name = "orders-dev") {
   const registrations = installMocks();
   const children: Child[] = [];
-  const workflow = new OrderProcessingWorkflow("orders-dev", args, {
+  const workflow = new OrderProcessingWorkflow(name, args, {
     transformations: [
       ({ type, name, opts }) => {
-        children.push({ type, name, parent: opts.parent, dependsOn: opts.dependsOn });
+        children.push({
+          type,
+          name,
+          parent: opts.parent,
+          dependsOn: opts.dependsOn,
+          deleteBeforeReplace: (opts as pulumi.CustomResourceOptions).deleteBeforeReplace,
+        });
         return undefined;
       },
     ],
@@ -138,7 +146,7 @@ describe("the OrderProcessingWorkflow component", () => {
     );
   });
 
-  it("lets only this account's Step Functions state machines of its name assume the role", async () => {
+  it("lets only Step Functions assume the role, for this account's one state machine", async () => {
     const { registered } = await createDefault();
     const [statement] = json(
       registered("aws:iam/role:Role", "orders-dev-role").inputs.assumeRolePolicy,
@@ -146,14 +154,29 @@ describe("the OrderProcessingWorkflow component", () => {
     assert.deepEqual(statement.Principal, { Service: "states.amazonaws.com" });
     assert.deepEqual(statement.Condition, {
       StringEquals: { "aws:SourceAccount": account },
-      ArnLike: { "aws:SourceArn": `arn:aws:states:${region}:${account}:stateMachine:orders-dev-*` },
+      ArnEquals: { "aws:SourceArn": registered("aws:sfn/stateMachine:StateMachine").state.arn },
     });
   });
 
-  it("names the state machine with the prefix the trust policy expects", async () => {
-    const { registered } = await createDefault();
-    assert.equal(registered("aws:sfn/stateMachine:StateMachine").inputs.namePrefix, "orders-dev-");
+  it("names the state machine exactly, as the trust policy does, and deletes it before a replacement", async () => {
+    const { registered, children } = await createDefault();
+    const { inputs } = registered("aws:sfn/stateMachine:StateMachine");
+    assert.deepEqual([inputs.name, inputs.namePrefix], ["orders-dev-order", undefined]);
+    const options = children.find((c) => c.type === "aws:sfn/stateMachine:StateMachine")!;
+    assert.equal(options.deleteBeforeReplace, true);
   });
+
+  for (const name of ["orders-dev.eu", `orders-${"x".repeat(67)}`]) {
+    it(`refuses a name its state machines could not have, before registering anything: ${name.slice(0, 20)}…`, async () => {
+      const registrations = installMocks();
+      assert.throws(
+        () => new OrderProcessingWorkflow(name, devArgs),
+        new RegExp(`The workflow's name "${name}" must be at most 72 letters, digits, - or _`),
+      );
+      await settle();
+      assert.deepEqual(registrations, []);
+    });
+  }
 
   it("logs executions to its log group at the configured level", async () => {
     const { registered } = await createDefault();
@@ -560,10 +583,11 @@ describe("the OrderProcessingWorkflow component", () => {
     });
 
     it("makes the child an EXPRESS state machine of the pricing definition, assumed by its own role", async () => {
-      const { registered } = await createExpress();
+      const { registered, children } = await createExpress();
       const { inputs } = registered("aws:sfn/stateMachine:StateMachine", "orders-dev-pricing");
       assert.equal(inputs.type, "EXPRESS");
-      assert.equal(inputs.namePrefix, "orders-dev_pricing-");
+      assert.deepEqual([inputs.name, inputs.namePrefix], ["orders-dev-pricing", undefined]);
+      assert.equal(children.find((c) => c.name === "orders-dev-pricing")!.deleteBeforeReplace, true);
       assert.equal(inputs.roleArn, registered("aws:iam/role:Role", "orders-dev-pricing-role").state.arn);
       assert.deepEqual(
         json(inputs.definition),
@@ -669,25 +693,33 @@ describe("the OrderProcessingWorkflow component", () => {
       );
     });
 
-    it("lets each role be assumed only for its own state machine: the trust prefixes do not overlap", async () => {
-      const { registered } = await createExpress();
-      const trusted = (role: string) =>
-        json(registered("aws:iam/role:Role", role).inputs.assumeRolePolicy).Statement[0].Condition.ArnLike[
-          "aws:SourceArn"
-        ] as string;
-      const matches = (pattern: string, arn: string) => arn.startsWith(pattern.replace(/\*$/, ""));
-      const order = registered("aws:sfn/stateMachine:StateMachine", "orders-dev").state.arn;
-      const child = registered("aws:sfn/stateMachine:StateMachine", "orders-dev-pricing").state.arn;
-      assert.deepEqual(
-        [order, child].map((arn) => [
-          matches(trusted("orders-dev-role"), arn),
-          matches(trusted("orders-dev-pricing-role"), arn),
-        ]),
-        [
-          [true, false],
-          [false, true],
-        ],
-      );
+    it("lets each role be assumed only for its own state machine, with stack names that prefix one another", async () => {
+      const stacks = [];
+      for (const stack of ["prod", "prod-eu", "prod_pricing"]) {
+        const { registered } = await create(expressArgs, `orders-${stack}`);
+        const roleOf = (role: string) =>
+          json(registered("aws:iam/role:Role", role).inputs.assumeRolePolicy).Statement[0];
+        stacks.push({
+          stack,
+          roles: [roleOf(`orders-${stack}-role`), roleOf(`orders-${stack}-pricing-role`)],
+          arns: [
+            registered("aws:sfn/stateMachine:StateMachine", `orders-${stack}`).state.arn,
+            registered("aws:sfn/stateMachine:StateMachine", `orders-${stack}-pricing`).state.arn,
+          ],
+        });
+      }
+      const all = stacks.flatMap(({ stack, arns }) => arns.map((arn) => ({ stack, arn })));
+      assert.equal(new Set(all.map(({ arn }) => arn)).size, 6, "six distinct state machines");
+      for (const { stack, roles, arns } of stacks) {
+        roles.forEach((role, index) => {
+          const admitted = all
+            .filter(({ arn }) =>
+              conditionHolds(role.Condition, { "aws:SourceAccount": account, "aws:SourceArn": arn }),
+            )
+            .map(({ arn }) => arn);
+          assert.deepEqual(admitted, [arns[index]], `${stack}'s ${index === 0 ? "order" : "pricing"} role`);
+        });
+      }
     });
 
     it("tags the child's resources", async () => {
@@ -734,8 +766,8 @@ describe("the OrderProcessingWorkflow component", () => {
   it("refuses the cart size the stack asks for beyond what GET /taxes can carry", async () => {
     const registrations = installMocks();
     assert.throws(
-      () => new OrderProcessingWorkflow("orders-dev", { ...devArgs, maxCartItems: 117 }),
-      /args.maxCartItems must be an integer from 1 to 116 .*; got 117/,
+      () => new OrderProcessingWorkflow("orders-dev", { ...devArgs, maxCartItems: 147 }),
+      /args.maxCartItems must be an integer from 1 to 146 .*; got 147/,
     );
     await settle();
     assert.deepEqual(registrations, []);

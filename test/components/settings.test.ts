@@ -25,8 +25,8 @@ describe("workflow settings", () => {
   });
 
   it("accept the largest cart GET /taxes can carry, and no larger", () => {
-    assert.equal(resolve({ maxCartItems: maxCartItemsLimit }).maxCartItems, 116);
-    assert.throws(() => resolve({ maxCartItems: maxCartItemsLimit + 1 }), /got 117/);
+    assert.equal(resolve({ maxCartItems: maxCartItemsLimit }).maxCartItems, 146);
+    assert.throws(() => resolve({ maxCartItems: maxCartItemsLimit + 1 }), /got 147/);
   });
 
   it("accept an SNS topic ARN for the alarms, in any partition", () => {
@@ -108,7 +108,7 @@ describe("workflow settings", () => {
     ],
     ["a negative concurrency", { mapMaxConcurrency: -3 }, /args.mapMaxConcurrency must be .*; got -3/],
     ["a fractional concurrency", { mapMaxConcurrency: 2.5 }, /args.mapMaxConcurrency must be .*; got 2.5/],
-    ["a zero cart size", { maxCartItems: 0 }, /args.maxCartItems must be an integer from 1 to 116 .*; got 0/],
+    ["a zero cart size", { maxCartItems: 0 }, /args.maxCartItems must be an integer from 1 to 146 .*; got 0/],
     ["a fractional cart size", { maxCartItems: 10.5 }, /args.maxCartItems must be .*; got 10.5/],
     ["a cart size that is not a number", { maxCartItems: NaN }, /args.maxCartItems must be .*; got null/],
     [

@@ -13,6 +13,7 @@ import { colorsFor } from "../../local/colors";
 import { didYouMean } from "../../local/didYouMean";
 import { routeOperationFor } from "../../local/faultTargets";
 import { latencyWarnings } from "../../local/latencyWarnings";
+import { safetyNetAttemptTimeoutMs } from "../../local/localRun";
 import { exitOnUnsupportedNode, nodeVersionProblem } from "../../local/nodeVersion";
 import { TracePrinter } from "../../local/trace";
 import { dev, oneItemOrder, run, startInProcess } from "./harness";
@@ -244,7 +245,35 @@ describe("npm start", () => {
         "Warning: a latency of 300 ms on Tax.GetTaxes is not shorter than the TimeoutSeconds (30 s, ×0.01 here) of Tax.GetTaxes: those calls will end in States.Timeout.",
       ]);
       assert.deepEqual(latencyWarnings([{ operation: getTaxes, ms: 29_999 }], dev.definition, 1), []);
-      assert.equal(latencyWarnings([{ operation: undefined, ms: 60_000 }], dev.definition, 1).length, 1);
+      const everyRoute = latencyWarnings([{ operation: undefined, ms: 60_000 }], dev.definition, 1);
+      assert.equal(everyRoute.filter((warning) => /States\.Timeout/.test(warning)).length, 1);
+    });
+
+    it("warn, as for a Task, about a latency on Event.Receive that times out every delivery of the safety net", () => {
+      const receive = routes.receiveEvent.operation;
+      // The Tasks wait 300 ms at ×0.01; the safety net 5 s ×0.01 = 50 ms, as the run waits for it.
+      assert.deepEqual(latencyWarnings([{ operation: receive, ms: 100 }], dev.definition, 1 / 100), [
+        "Warning: a latency of 100 ms on Event.Receive is not shorter than the safety net's delivery timeout (5 s, ×0.01 here, at least 50 ms: 50 ms): each of its deliveries will time out, and its OrderFailed be dead-lettered.",
+      ]);
+      assert.deepEqual(latencyWarnings([{ operation: receive, ms: 49 }], dev.definition, 1 / 100), []);
+      // At ×0.001 the delivery still waits its 50 ms floor, not 5 ms.
+      const deliveries = (ms: number) =>
+        latencyWarnings([{ operation: receive, ms }], dev.definition, 1 / 1000).filter((warning) =>
+          warning.includes("safety net"),
+        );
+      assert.deepEqual([deliveries(49).length, deliveries(50).length], [0, 1]);
+      assert.match(
+        latencyWarnings([{ operation: undefined, ms: 100 }], dev.definition, 1 / 100)[0],
+        /every route .* safety net's delivery timeout/,
+      );
+      assert.deepEqual(
+        latencyWarnings([{ operation: routes.getTaxes.operation, ms: 100 }], dev.definition, 1 / 100),
+        [],
+      );
+    });
+
+    it("use for the safety net the delivery timeout the run gives it", () => {
+      assert.deepEqual([1 / 100, 1 / 1000, 1].map(safetyNetAttemptTimeoutMs), [50, 50, 5000]);
     });
 
     it("leave out of the warning for every route the routes that have a latency of their own", () => {

@@ -28,20 +28,23 @@ describe("npm start, on a stack that prices with the Express child", () => {
     assert.ok(billing.expressDurationMs > 0);
   });
 
-  it("stops the order at a state of the child with --abort-at", async () => {
-    const { status, stdout } = await start("--json", "--abort-at", states.checkLine);
-    assert.equal(status, 1);
-    const result = JSON.parse(stdout);
-    assert.deepEqual(
-      [result.status, result.cause, result.safetyNet.outcome],
-      ["ABORTED", `Stopped when ${states.checkLine} was entered`, "delivered"],
+  it("refuses --abort-at a state of the Express child, as StopExecution would: exit 2, before any run", async () => {
+    const { status, stdout, stderr } = await start("--abort-at", states.checkLine);
+    assert.equal(status, 2);
+    assert.equal(stdout, "");
+    assert.match(
+      stderr,
+      new RegExp(
+        `^--abort-at: "${states.checkLine}" is a state of the Express pricing child, and StopExecution does not support Express executions: no operator can stop it there\\. Stop the order at one of its own states: Validate Order, `,
+      ),
     );
   });
 
-  it("lists the child's states among those --abort-at takes", async () => {
+  it("lists only the order's own states among those --abort-at takes", async () => {
     const { status, stderr } = await start("--abort-at", "Nope");
     assert.equal(status, 2);
-    assert.match(stderr, new RegExp(`States: Validate Order, .*${states.priceCart}.*${states.checkCart}`));
+    assert.match(stderr, new RegExp(`States: Validate Order, .*${states.priceCart}`));
+    assert.doesNotMatch(stderr, new RegExp(states.checkLine));
   });
 
   it("injects a fault on a route only the child calls, with --fail", async () => {

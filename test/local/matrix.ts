@@ -32,18 +32,16 @@ export const faultKinds = [
 export type FaultLabel = (typeof faultKinds)[number]["label"];
 
 /**
- * Where an operator stops the execution: before any event (the Map, Tax.GetTaxes, both in the
- * pricing child in express mode, and Order.UpdateOrder), and as OrderCreated is about to be sent
- * (its Task entered: the stop comes before the call). OrderCreated is the last state, so no stop
- * can come after it was accepted: that the events service refuses the safety net's OrderFailed
- * then is shown where the service is tested (eventsService.test.ts) and by the OrderFailed that
- * was delivered but never confirmed (outcomes.test.ts). In express mode, also at Price Cart, as
- * the child is about to start.
+ * Where an operator stops the execution: before any event (the Map and Tax.GetTaxes inline, Price
+ * Cart as the Express child is about to start, and Order.UpdateOrder), and as OrderCreated is
+ * about to be sent (its Task entered: the stop comes before the call). The child's own states are
+ * not among them: StopExecution does not support Express executions. OrderCreated is the last
+ * state, so no stop can come after it was accepted: that the events service refuses the safety
+ * net's OrderFailed then is shown where the service is tested (eventsService.test.ts) and by the
+ * OrderFailed that was delivered but never confirmed (outcomes.test.ts).
  */
 export const stopStates = (mode: Mode): string[] => [
-  ...(mode === "express" ? [states.priceCart] : []),
-  states.forEachProduct,
-  routes.getTaxes.operation,
+  ...(mode === "express" ? [states.priceCart] : [states.forEachProduct, routes.getTaxes.operation]),
   routes.updateOrder.operation,
   states.orderCreatedEvent,
 ];

@@ -184,7 +184,8 @@ describe("the outcome matrix, express against inline", () => {
     }
   }
 
-  for (const state of stopStates("inline")) {
+  // The stops both modes have: the child's states cannot be stopped at (an Express execution).
+  for (const state of stopStates("inline").filter((state) => stopStates("express").includes(state))) {
     it(`${stopCaseName(state)}: ends as inline does, with the same events`, () => {
       assert.deepEqual(story(express.get(stopCaseName(state))!), story(inline.get(stopCaseName(state))!));
     });

@@ -13,7 +13,7 @@ export interface Registration {
 
 /** Outputs AWS computes on create, so the program's interpolations see realistic values. */
 function computed(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
-  const physical = `${inputs.namePrefix ?? `${name}-`}1a2b3c4`;
+  const physical = inputs.name ?? `${inputs.namePrefix ?? `${name}-`}1a2b3c4`;
   switch (type) {
     case "aws:cloudwatch/logGroup:LogGroup":
       return { name: physical, arn: `arn:aws:logs:${region}:${account}:log-group:${physical}` };
