@@ -16,6 +16,7 @@ import { latencyWarnings } from "./latencyWarnings";
 import { checkAbortAt, runLocally, stateNamesOf } from "./localRun";
 import { safetyNetSummary } from "./safetyNetSummary";
 import { stateSizeLimitBytes } from "./stateSize";
+import { realClock, TimeoutClock } from "./timeoutClock";
 import { summary, TracePrinter } from "./trace";
 
 /** 1 is only ever a failed execution, so a script can tell it from a mistake in the command. */
@@ -113,6 +114,7 @@ async function runCli(
   stderr: Output,
   invokedFrom: string,
   projectDir: string,
+  clock: TimeoutClock,
 ): Promise<number> {
   const options = parseCliArgs(args);
   if (options.help) {
@@ -188,6 +190,7 @@ async function runCli(
     faults,
     retryScale: options.retryScale,
     timeoutScale: options.timeoutScale,
+    clock,
     abortAt: options.abortAt,
     onStarted: traced
       ? (origin) =>
@@ -212,7 +215,7 @@ async function runCli(
  * Runs the command and returns its exit code; problems before the run go to `stderr`, one message each.
  * npm runs scripts in the project, so a relative `--input` is taken from where npm was invoked
  * (INIT_CWD), as the one typing it means: `cd samples && npm start -- --input order.json`. The
- * stacks are the `Pulumi.<stack>.yaml` files of `projectDir`.
+ * stacks are the `Pulumi.<stack>.yaml` files of `projectDir`; `clock` times the run out.
  */
 export async function main(
   args: readonly string[],
@@ -220,9 +223,10 @@ export async function main(
   stderr: Output,
   invokedFrom = process.env.INIT_CWD ?? process.cwd(),
   projectDir = process.cwd(),
+  clock: TimeoutClock = realClock,
 ): Promise<number> {
   try {
-    return await runCli(args, stdout, stderr, invokedFrom, projectDir);
+    return await runCli(args, stdout, stderr, invokedFrom, projectDir, clock);
   } catch (error) {
     if (error instanceof UsageError) {
       stderr.write(`${error.message}\n\nSee npm start -- --help\n`);

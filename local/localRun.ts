@@ -6,6 +6,7 @@ import { runResult, RunResult } from "./runResult";
 import type { StackDefinition } from "./stackDefinition";
 import { defaultTimeoutScale, ExecutionOptions, ExecutionResult, runExecution } from "./runner";
 import { deliveryTimeoutSeconds, runSafetyNet, SafetyNetOutcome } from "./safetyNet";
+import type { TimeoutClock } from "./timeoutClock";
 
 export interface LocalRunOptions {
   readonly definition: AslDefinition;
@@ -16,6 +17,8 @@ export interface LocalRunOptions {
   readonly faults?: Faults;
   readonly retryScale?: number;
   readonly timeoutScale?: number;
+  /** What times out the Tasks, the executions and the safety net's deliveries: real timers by default. */
+  readonly clock?: TimeoutClock;
   readonly abortAt?: string;
   /** The safety net's delivery attempts before dead-lettering; EventBridge's 186 by default. */
   readonly safetyNetMaxAttempts?: number;
@@ -67,6 +70,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       input: options.input,
       retryScale: options.retryScale,
       timeoutScale: options.timeoutScale,
+      clock: options.clock,
       abortAt: options.abortAt,
       onEvent: options.onEvent,
     });
@@ -75,6 +79,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       stage,
       workflowType: options.definitionSettings.workflowType,
       maxAttempts: options.safetyNetMaxAttempts,
+      clock: options.clock,
       // Never below 50 ms: a loaded machine must not turn a slow answer into a spurious retry.
       attemptTimeoutMs: Math.max(
         50,

@@ -14,6 +14,7 @@ import {
   syncExecutionResponse,
 } from "./startSyncExecution";
 import { pathTemplateOf } from "./taskPath";
+import { realClock, TimeoutClock } from "./timeoutClock";
 
 /** One entry of the engine's execution log (the package does not export the type). */
 export type ExecutionEvent =
@@ -52,6 +53,8 @@ export interface ExecutionOptions {
   readonly retryScale?: number;
   /** Task and execution TimeoutSeconds are scaled by this; 1/100 by default. */
   readonly timeoutScale?: number;
+  /** What times the Tasks and the execution out: real timers by default. */
+  readonly clock?: TimeoutClock;
   /**
    * Stop the execution when this state is first entered, as an operator's StopExecution would; a
    * state of a child stops the child and the execution that started it.
@@ -174,6 +177,7 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
     startedBy: options.startedBy,
   };
   const timeoutScale = options.timeoutScale ?? defaultTimeoutScale;
+  const clock = options.clock ?? realClock;
   // Ends the calls still in flight when the execution stops: Step Functions abandons them too.
   const stopped = new AbortController();
   let stop: { status: "TIMED_OUT" | "ABORTED"; error: string; cause: string } | undefined;
@@ -226,13 +230,15 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
     return async (input: unknown) => {
       await enter(state);
       const timedOut = new AbortController();
-      const timer = setTimeout(() => timedOut.abort(), timeoutMs);
+      const cancelTimeout = clock.start({ kind: "task", state, executionArn }, timeoutMs, () =>
+        timedOut.abort(),
+      );
       const call = invoker
         .invoke(input as ApiGatewayParameters, template, AbortSignal.any([stopped.signal, timedOut.signal]))
         .catch((error: unknown) => {
           throw timedOut.signal.aborted ? taskTimeoutError(state, timeoutSeconds, timeoutMs) : error;
         })
-        .finally(() => clearTimeout(timer));
+        .finally(cancelTimeout);
       // The result is JSON; the engine's JSONValue type has no room for the `unknown` response body.
       return track(call) as Promise<never>;
     };
@@ -257,7 +263,9 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
         );
       }
       const timedOut = new AbortController();
-      const timer = setTimeout(() => timedOut.abort(), timeoutMs);
+      const cancelTimeout = clock.start({ kind: "task", state, executionArn }, timeoutMs, () =>
+        timedOut.abort(),
+      );
       const child = await track(
         runExecution({
           ...options,
@@ -267,7 +275,7 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
           startedBy: { state, scope },
           signal: AbortSignal.any([stopped.signal, timedOut.signal]),
         }),
-      ).finally(() => clearTimeout(timer));
+      ).finally(cancelTimeout);
       children.push(child);
       if (timedOut.signal.aborted) throw taskTimeoutError(state, timeoutSeconds, timeoutMs);
       if (child.status === "ABORTED") {
@@ -290,17 +298,18 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
     }
   })();
   const executionTimeoutSeconds = (options.definition as { TimeoutSeconds?: number }).TimeoutSeconds;
-  const executionTimer =
+  const cancelExecutionTimeout =
     executionTimeoutSeconds === undefined
-      ? undefined
-      : setTimeout(
+      ? () => undefined
+      : clock.start(
+          { kind: "execution", executionArn },
+          scaledMs(executionTimeoutSeconds, timeoutScale),
           () =>
             halt(
               "TIMED_OUT",
               executionTimeoutError,
               `The execution ran longer than its TimeoutSeconds (${executionTimeoutSeconds} s, ${scaledMs(executionTimeoutSeconds, timeoutScale)} ms locally)`,
             ),
-          scaledMs(executionTimeoutSeconds, timeoutScale),
         );
 
   // The engine's own ending, when it ended by itself; undefined when a stop ended it.
@@ -320,7 +329,7 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
       ended = { status: "FAILED", error: failure.name, cause: failure.message };
     }
   } finally {
-    clearTimeout(executionTimer);
+    cancelExecutionTimeout();
     options.signal?.removeEventListener("abort", stopFromOutside);
   }
   const stoppedAt = new Date();

@@ -54,6 +54,7 @@ export class Faults implements FaultHook {
   private readonly pending = new Map<string, Pending[]>();
   private readonly latencies = new Map<string, number>();
   private defaultLatencyMs = 0;
+  private readonly holdListeners: ((operation: string) => void)[] = [];
 
   /** Queues a fault; several faults on one route apply one after the other. */
   fail(operation: string, spec: FaultSpec): this {
@@ -66,6 +67,12 @@ export class Faults implements FaultHook {
   delay(latencyMs: number, operation?: string): this {
     if (operation === undefined) this.defaultLatencyMs = latencyMs;
     else this.latencies.set(operation, latencyMs);
+    return this;
+  }
+
+  /** Tells `listener` of each call a `timeout` fault holds, by its route, once the API holds it. */
+  whenHeld(listener: (operation: string) => void): this {
+    this.holdListeners.push(listener);
     return this;
   }
 
@@ -98,7 +105,10 @@ export class Faults implements FaultHook {
     await sleep(this.latencyMs(operation), undefined, { signal: call.signal }).catch(() => undefined);
     if (call.signal.aborted) return undefined;
     const fault = this.take(operation);
-    return fault === undefined ? call.handle() : answerWithFault(fault, call);
+    if (fault === undefined) return call.handle();
+    const answer = answerWithFault(fault, call);
+    if (fault.kind === "timeout") for (const listener of this.holdListeners) listener(operation);
+    return answer;
   }
 }
 

@@ -9,6 +9,7 @@ import { routes } from "../../components/routes";
 import { Faults, FaultSpec } from "../../local/api/faults";
 import { LocalRun, runOrder } from "../../local/localRun";
 import { Mode, modeNames, modes, oneItemOrder } from "./harness";
+import { TestClock } from "./testClock";
 
 export interface MatrixCase {
   readonly name: string;
@@ -59,12 +60,10 @@ export const matrixCases = (mode: Mode): MatrixCase[] => [
 ];
 
 /**
- * Retry pauses of 1-2 ms. Task timeouts of 200 ms where a timeout is the fault, so those runs end
- * soon; of 3 s in every other case, so that a machine busy with the other runs never turns a slow
+ * Retry pauses of 1-2 ms. A time-out fires only where a call is held (a timeout fault), as soon as
+ * the API holds it (test/local/testClock.ts): a machine busy with the other runs never turns a slow
  * answer into a spurious States.Timeout, which would change what the case proves.
  */
-const timeoutFaultScale = 1 / 150;
-const timeoutScale = 1 / 10;
 const retryScale = 1 / 1000;
 /**
  * Runs at once. A run mostly waits on loopback calls and retry pauses, so more runs at once than
@@ -74,28 +73,25 @@ const concurrency = 24;
 /** EventBridge's 186 attempts, bounded here: a dead letter after 4 says the same. */
 const safetyNetMaxAttempts = 4;
 
-const timesOut = (testCase: MatrixCase): boolean => testCase.name.endsWith(" timeoutx*");
-
 let all: Promise<ReadonlyMap<Mode, ReadonlyMap<string, LocalRun>>> | undefined;
 
 /** Every case's run in every mode, started on first use and kept for the whole test run. */
 function allRuns(): Promise<ReadonlyMap<Mode, ReadonlyMap<string, LocalRun>>> {
   all ??= (async () => {
     const runs = new Map(modeNames.map((mode) => [mode, new Map<string, LocalRun>()]));
-    // The timeout cases wait longest: started first, they overlap with all the others.
-    const queue = modeNames
-      .flatMap((mode) => matrixCases(mode).map((testCase) => ({ mode, testCase })))
-      .sort((a, b) => Number(timesOut(b.testCase)) - Number(timesOut(a.testCase)));
+    const queue = modeNames.flatMap((mode) => matrixCases(mode).map((testCase) => ({ mode, testCase })));
     const worker = async () => {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
         const { mode, testCase } = next;
+        const clock = new TestClock();
+        const { definition, stateMachines } = modes[mode];
         runs.get(mode)!.set(
           testCase.name,
           await runOrder(modes[mode], oneItemOrder, {
-            faults: testCase.faults,
+            faults: clock.firingWhenHeld(testCase.faults, [definition, ...Object.values(stateMachines)]),
             abortAt: testCase.abortAt,
             retryScale,
-            timeoutScale: timesOut(testCase) ? timeoutFaultScale : timeoutScale,
+            clock,
             safetyNetMaxAttempts,
           }),
         );

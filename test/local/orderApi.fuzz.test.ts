@@ -3,6 +3,7 @@ import { connect } from "node:net";
 import { OrderApi, RecordedRequest, startOrderApi } from "../../local/api/server";
 import { runExecution } from "../../local/runner";
 import { dev, run, sampleOrder, testRetryScale } from "./harness";
+import { TestClock } from "./testClock";
 
 /** Change it to explore; a failure prints the seed and the case, which replays it exactly. */
 const seed = 0x5eed_0011;
@@ -290,6 +291,7 @@ describe("the local order API under fuzzing", () => {
       apiOrigins: { [dev.definitionSettings.endpoint]: api.origin },
       input: sampleOrder,
       retryScale: testRetryScale,
+      clock: new TestClock(),
     });
     assert.equal(result.status, "SUCCEEDED");
     assert.equal(

@@ -12,6 +12,7 @@ import { Faults } from "../../local/api/faults";
 import { LocalRun, runOrder } from "../../local/localRun";
 import { modeNames, modes, oneItemOrder, testRetryScale } from "./harness";
 import { faultCaseName, faultKinds, matrixCases, matrixRuns, stopCaseName, stopStates } from "./matrix";
+import { TestClock } from "./testClock";
 
 const announced = (run: LocalRun, eventType: string) =>
   run.api.events.filter((event) => event.eventType === eventType);
@@ -141,6 +142,7 @@ for (const mode of modeNames) {
         faults,
         retryScale: testRetryScale,
         safetyNetMaxAttempts: 2,
+        clock: new TestClock(),
       });
       assert.equal(run.result.error, outcomeErrors.failureUnannounced);
       assert.deepEqual(
