@@ -50,6 +50,11 @@ function startPack(): Promise<{ pack: ChildProcess; port: number }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("TS_NODE_")));
   const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
   const pack = spawn(process.execPath, [runPolicyPack, ENGINE_ADDRESS, "."], { cwd: PACK_DIR, env });
+  // Started at load, it must neither outlive mocha nor keep it waiting when no test of it runs (--grep).
+  process.once("exit", () => pack.kill());
+  pack.unref();
+  (pack.stdout as unknown as { unref(): void }).unref();
+  (pack.stderr as unknown as { unref(): void }).unref();
   return new Promise((resolve, reject) => {
     let stdout = "";
     let stderr = "";
@@ -88,8 +93,16 @@ function stateMachineRequest(definitionValue: unknown): AnalyzeRequest {
     .setOptions(new AnalyzerResourceOptions());
 }
 
+/**
+ * run-policy-pack type-checks the pack with ts-node before serving: seconds of CPU in its own
+ * process. Started as mocha loads this file, it does that beside the tests that run first, and
+ * this file's tests find it serving; a start that fails is reported by the `before` hook.
+ */
+const starting = startPack();
+starting.catch(() => undefined);
+
 describe("the policy pack served over gRPC, as the Pulumi CLI starts it", function () {
-  // run-policy-pack type-checks the pack with ts-node before serving, which takes a few seconds.
+  // On a busy machine the pack may still be type-checking when this file's turn comes.
   this.timeout(60_000);
 
   let pack: ChildProcess | undefined;
@@ -127,7 +140,7 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", functi
   }
 
   before(async () => {
-    const started = await startPack();
+    const started = await starting;
     pack = started.pack;
     client = new AnalyzerClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
   });
