@@ -205,7 +205,7 @@ async function runCli(
   if (options.json) {
     stdout.write(`${JSON.stringify(run.result)}\n`);
   } else {
-    stdout.write(`${summary(run.execution, run.result.billing, run.api.requests, colors)}\n`);
+    stdout.write(`${summary(run.execution, run.result.billing, run.api.requests, colors, !options.quiet)}\n`);
     stdout.write(`${safetyNetSummary(run.safetyNet, colors)}\n`);
   }
   return run.execution.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
