@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { resolve } from "node:path";
 import { routes } from "../components/routes";
 import { Faults } from "./api/faults";
-import { defaultInputFile, parseCliArgs, usage, UsageError } from "./cliArgs";
+import { defaultInputFile, forgottenDoubleDash, parseCliArgs, usage, UsageError } from "./cliArgs";
 import { ConfigError, loadStackForCli } from "./cliStack";
 import { colorsFor } from "./colors";
 import { apiGatewayTasks } from "./definitionStates";
@@ -115,7 +115,10 @@ async function runCli(
   invokedFrom: string,
   projectDir: string,
   clock: TimeoutClock,
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<number> {
+  const npmTookOptions = forgottenDoubleDash(env, args);
+  if (npmTookOptions !== undefined) throw new UsageError(npmTookOptions);
   const options = parseCliArgs(args);
   if (options.help) {
     stdout.write(`${usage}\n`);
@@ -215,7 +218,8 @@ async function runCli(
  * Runs the command and returns its exit code; problems before the run go to `stderr`, one message each.
  * npm runs scripts in the project, so a relative `--input` is taken from where npm was invoked
  * (INIT_CWD), as the one typing it means: `cd samples && npm start -- --input order.json`. The
- * stacks are the `Pulumi.<stack>.yaml` files of `projectDir`; `clock` times the run out.
+ * stacks are the `Pulumi.<stack>.yaml` files of `projectDir`; `clock` times the run out; `env` tells
+ * what npm took for itself (forgottenDoubleDash).
  */
 export async function main(
   args: readonly string[],
@@ -224,9 +228,10 @@ export async function main(
   invokedFrom = process.env.INIT_CWD ?? process.cwd(),
   projectDir = process.cwd(),
   clock: TimeoutClock = realClock,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
   try {
-    return await runCli(args, stdout, stderr, invokedFrom, projectDir, clock);
+    return await runCli(args, stdout, stderr, invokedFrom, projectDir, clock, env);
   } catch (error) {
     if (error instanceof UsageError) {
       stderr.write(`${error.message}\n\nSee npm start -- --help\n`);
