@@ -27,8 +27,7 @@ for (const mode of modeNames) {
   describe(`every outcome, under every fault (the outcome matrix), pricingFanOut ${mode}`, () => {
     const cases = matrixCases(mode);
     let runs: ReadonlyMap<string, LocalRun>;
-    before(async function () {
-      this.timeout(60_000);
+    before(async () => {
       runs = await matrixRuns(mode);
     });
 
@@ -98,8 +97,7 @@ for (const mode of modeNames) {
 describe("the outcome matrix, express against inline", () => {
   let inline: ReadonlyMap<string, LocalRun>;
   let express: ReadonlyMap<string, LocalRun>;
-  before(async function () {
-    this.timeout(60_000);
+  before(async () => {
     [inline, express] = await Promise.all([matrixRuns("inline"), matrixRuns("express")]);
   });
 

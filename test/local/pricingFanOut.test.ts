@@ -115,8 +115,7 @@ describe("the pricing child, run locally (pricingFanOut express)", () => {
   describe("a failure inside the child", () => {
     let inline: ReadonlyMap<string, LocalRun>;
     let express: ReadonlyMap<string, LocalRun>;
-    before(async function () {
-      this.timeout(60_000);
+    before(async () => {
       [inline, express] = await Promise.all([matrixRuns("inline"), matrixRuns("express")]);
     });
 

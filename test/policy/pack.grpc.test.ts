@@ -101,10 +101,7 @@ function stateMachineRequest(definitionValue: unknown): AnalyzeRequest {
 const starting = startPack();
 starting.catch(() => undefined);
 
-describe("the policy pack served over gRPC, as the Pulumi CLI starts it", function () {
-  // On a busy machine the pack may still be type-checking when this file's turn comes.
-  this.timeout(60_000);
-
+describe("the policy pack served over gRPC, as the Pulumi CLI starts it", () => {
   let pack: ChildProcess | undefined;
   let client: AnalyzerClient;
 
