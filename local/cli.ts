@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { routes } from "../components/routes";
 import { Faults } from "./api/faults";
 import { defaultInputFile, forgottenDoubleDash, parseCliArgs, usage, UsageError } from "./cliArgs";
-import { ConfigError, loadStackForCli } from "./cliStack";
+import { availableStacks, ConfigError, loadStackForCli } from "./cliStack";
 import { colorsFor } from "./colors";
 import { apiGatewayTasks } from "./definitionStates";
 import { suggestion } from "./didYouMean";
@@ -177,8 +177,11 @@ async function runCli(
   try {
     checkAbortAt(definition, options.abortAt, stateMachines);
   } catch (error) {
+    const elsewhere = stacksWithState(options.abortAt ?? "", options.stack, projectDir);
     const stateNames = stateNamesOf(definitions);
-    throw new UsageError(`${(error as Error).message}${suggestion(options.abortAt ?? "", stateNames)}`);
+    throw new UsageError(
+      `${(error as Error).message}${elsewhere ?? suggestion(options.abortAt ?? "", stateNames)}`,
+    );
   }
 
   const colors = colorsFor(stdout);
@@ -212,6 +215,37 @@ async function runCli(
     stdout.write(`${safetyNetSummary(run.safetyNet, colors)}\n`);
   }
   return run.execution.status === "SUCCEEDED" ? exitCodes.succeeded : exitCodes.failed;
+}
+
+/**
+ * A state that only the other way to price a cart has (`Price Cart` exists only with the Express
+ * child; `Parallel_Processing` is in the child, not the order, then): which stacks of the project
+ * have it, or that none prices that way, said after the refusal. Undefined when no mode has it.
+ */
+function stacksWithState(state: string, stack: string, projectDir: string): string | undefined {
+  const has = (loaded: ReturnType<typeof loadStackForCli>) =>
+    stateNamesOf([loaded.definition, ...Object.values(loaded.stateMachines)]).includes(state);
+  const loads = (name: string, overrides = {}) => {
+    try {
+      return loadStackForCli(name, projectDir, overrides);
+    } catch {
+      return undefined; // a broken stack file is that stack's problem, told when it is run
+    }
+  };
+  const current = loads(stack);
+  if (current === undefined) return undefined;
+  const other = current.settings.pricingFanOut === "inline" ? "express" : "inline";
+  const otherMode = loads(stack, { pricingFanOut: other });
+  if (otherMode === undefined || !has(otherMode)) return undefined;
+  const stacks = availableStacks(projectDir).filter((name) => {
+    const loaded = name === stack ? undefined : loads(name);
+    return loaded !== undefined && has(loaded);
+  });
+  const where =
+    stacks.length === 0
+      ? "no stack of this project does"
+      : `stack ${stacks.join(", ")} ${stacks.length === 1 ? "does" : "do"}: --stack ${stacks[0]}`;
+  return ` "${state}" is a state of pricingFanOut ${other}, and stack ${stack} prices ${current.settings.pricingFanOut}; ${where}.`;
 }
 
 /**
