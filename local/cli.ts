@@ -207,6 +207,13 @@ async function runCli(
           )
       : undefined,
     onEvent: traced ? (event, scope) => trace.print(event, scope) : undefined,
+    // Each attempt waits for the API (--latency): up to 186 of them would otherwise be silence.
+    onDeliveryAttempt: traced
+      ? ({ status }, ordinal, maxAttempts) =>
+          stdout.write(
+            `${colors.dim(`safety net: delivery attempt ${ordinal} of ${maxAttempts}: ${status ?? "no answer"}`)}\n`,
+          )
+      : undefined,
   });
   if (options.json) {
     stdout.write(`${JSON.stringify(run.result)}\n`);

@@ -5,7 +5,7 @@ import { OrderApi, startOrderApi } from "./api/server";
 import { runResult, RunResult } from "./runResult";
 import type { StackDefinition } from "./stackDefinition";
 import { defaultTimeoutScale, ExecutionOptions, ExecutionResult, runExecution } from "./runner";
-import { deliveryTimeoutSeconds, runSafetyNet, SafetyNetOutcome } from "./safetyNet";
+import { deliveryTimeoutSeconds, runSafetyNet, SafetyNetOptions, SafetyNetOutcome } from "./safetyNet";
 import type { TimeoutClock } from "./timeoutClock";
 
 export interface LocalRunOptions {
@@ -25,6 +25,8 @@ export interface LocalRunOptions {
   /** Called once the local API listens, with where. */
   readonly onStarted?: (origin: string) => void;
   readonly onEvent?: ExecutionOptions["onEvent"];
+  /** Called as each of the safety net's delivery attempts ends. */
+  readonly onDeliveryAttempt?: SafetyNetOptions["onAttempt"];
 }
 
 export interface LocalRun {
@@ -80,6 +82,7 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRun> {
       workflowType: options.definitionSettings.workflowType,
       maxAttempts: options.safetyNetMaxAttempts,
       clock: options.clock,
+      onAttempt: options.onDeliveryAttempt,
       // Never below 50 ms: a loaded machine must not turn a slow answer into a spurious retry.
       attemptTimeoutMs: Math.max(
         50,

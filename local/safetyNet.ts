@@ -172,6 +172,8 @@ export interface SafetyNetOptions {
   readonly attemptTimeoutMs?: number;
   /** What gives up on an attempt: real timers by default. */
   readonly clock?: TimeoutClock;
+  /** Hears of each attempt as it ends (`ordinal` from 1): up to 186 of them, each as slow as the API. */
+  readonly onAttempt?: (attempt: DeliveryAttempt, ordinal: number, maxAttempts: number) => void;
 }
 
 /** How long EventBridge waits for an API Gateway target to answer (eb-api-gateway-target.html; docs/outcomes.md). */
@@ -224,6 +226,7 @@ export async function runSafetyNet(
       cancelTimeout();
     }
     attempts.push({ status });
+    options.onAttempt?.({ status }, attempt, maxAttempts);
     if (status !== null && status >= 200 && status < 300) {
       return { matched: true, event, request, attempts, outcome: "delivered" };
     }

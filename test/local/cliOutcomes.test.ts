@@ -89,6 +89,21 @@ describe("npm start, for outcomes", () => {
     );
   });
 
+  it("shows each of the safety net's delivery attempts as it ends, before the summary", async () => {
+    const { stdout } = await startInProcess(
+      "--abort-at",
+      routes.getTaxes.operation,
+      "--fail",
+      "Event.Receive=503x1",
+    );
+    const attempts = stdout.split("\n").filter((line) => line.startsWith("safety net: delivery attempt"));
+    assert.deepEqual(attempts, [
+      "safety net: delivery attempt 1 of 186: 503",
+      "safety net: delivery attempt 2 of 186: 202",
+    ]);
+    assert.ok(stdout.indexOf(attempts[1]) < stdout.indexOf("Execution ABORTED"), stdout);
+  });
+
   it("without --json, says what the safety net would deliver", async () => {
     const { stdout } = await startInProcess("--abort-at", routes.getTaxes.operation);
     assert.match(stdout, /^Execution ABORTED in \d+ ms/m);
