@@ -56,8 +56,8 @@ describe("the local run's final status", () => {
   });
 
   it("times nothing out on a test's clock, however slow the answers: the test decides what times out", async () => {
-    // 1 ms Task timeouts on real timers; 20 ms answers: only the clock keeps them from firing.
-    const run = await runOnce({ timeoutScale: 1 / 30_000, faults: new Faults().delay(20) });
+    // 1 ms Task timeouts on real timers; 5 ms answers: only the clock keeps them from firing.
+    const run = await runOnce({ timeoutScale: 1 / 30_000, faults: new Faults().delay(5) });
     assert.equal(run.result.status, "SUCCEEDED");
     assert.deepEqual(failedStates(run), []);
   });
