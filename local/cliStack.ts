@@ -41,9 +41,8 @@ function yamlProblem(files: readonly string[], projectDir: string): string | und
  */
 function configShapeProblem(
   stack: string,
-  projectDir: string,
+  read: (file: string) => unknown,
 ): { readonly fatal: string } | { readonly unknown: string } | undefined {
-  const read = (file: string) => parse(readFileSync(join(projectDir, file), "utf8")) as unknown;
   const isMap = (value: unknown): value is Record<string, unknown> =>
     typeof value === "object" && value !== null && !Array.isArray(value);
   const file = `Pulumi.${stack}.yaml`;
@@ -87,11 +86,17 @@ export function loadStackForCli(
   }
   // Misspelt keys and bad values are reported together: one round of fixes, not two.
   let unknown: string | undefined;
+  // Each file parsed once, for the shape check and the settings alike.
+  const documents = new Map<string, unknown>();
+  const read = (file: string) => {
+    if (!documents.has(file)) documents.set(file, parse(readFileSync(join(projectDir, file), "utf8")));
+    return documents.get(file);
+  };
   try {
-    const problem = configShapeProblem(stack, projectDir);
+    const problem = configShapeProblem(stack, read);
     if (problem !== undefined && "fatal" in problem) throw new ConfigError(problem.fatal);
     unknown = problem?.unknown;
-    const loaded = loadStackDefinition(stack, projectDir, overrides);
+    const loaded = loadStackDefinition(stack, projectDir, overrides, read);
     if (unknown !== undefined) throw new ConfigError(unknown);
     return loaded;
   } catch (error) {
