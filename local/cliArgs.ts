@@ -140,7 +140,7 @@ export const optionTable: readonly OptionSpec[] = [
       "transitions, Express requests and duration (so --quiet changes nothing).",
     ],
   },
-  { name: "quiet", short: "q", type: "boolean", help: ["Print only the summary, not each state."] },
+  { name: "quiet", short: "q", type: "boolean", help: ["Print only the summary: no state, no output."] },
   { name: "help", short: "h", type: "boolean", help: ["Show this help."] },
 ];
 
