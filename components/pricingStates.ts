@@ -5,12 +5,19 @@
  */
 import { apiGatewayTask, ApiCall, ApiTarget, single } from "./apiGatewayTask";
 import type { AslDefinition, AslState } from "./asl";
-import { checkedResult } from "./checkedResult";
+import { checkedResult, malformedResponseCause } from "./checkedResult";
 import { malformedRules, steersPath } from "./choiceRules";
 import { outcomeErrors } from "./outcomes";
 import { responseFields } from "./responses";
 import { routes } from "./routes";
-import { branchFailedState, checkResponseState, literal, recordFailureState, states } from "./stateNames";
+import {
+  branchFailedState,
+  checkResponseState,
+  literal,
+  malformedResponseState,
+  recordFailureState,
+  states,
+} from "./stateNames";
 
 /**
  * A Parallel branch of one API call. A failed call ends its branch in a Fail state whose Cause
@@ -47,6 +54,18 @@ const bodies = {
   promotions: "$[2].body",
   customer: "$[3].body",
 } as const;
+
+/**
+ * Each call of the Parallel, with where its answer lands and what the workflow reads of it. A
+ * malformed answer fails the item in a state of that call, whose Cause starts with the call's name,
+ * as a failed call's does (branch), so the Map's Catch can tell which call answered it.
+ */
+const lineCalls = [
+  { route: routes.getProduct, body: bodies.product, fields: responseFields.getProduct },
+  { route: routes.getPrices, body: bodies.price, fields: responseFields.getPrices },
+  { route: routes.getPromotions, body: bodies.promotions, fields: responseFields.getPromotions },
+  { route: routes.getCustomer, body: bodies.customer, fields: responseFields.getCustomer },
+] as const;
 
 /**
  * One cart item: its ids checked, then product, price, promotions and customer fetched in
@@ -103,20 +122,21 @@ function priceItem(target: ApiTarget): AslDefinition {
       },
       [states.checkLine]: {
         Type: "Choice",
-        Choices: [
-          ...malformedRules(bodies.product, responseFields.getProduct, states.malformedLine),
-          ...malformedRules(bodies.price, responseFields.getPrices, states.malformedLine),
-          ...malformedRules(bodies.promotions, responseFields.getPromotions, states.malformedLine),
-          ...malformedRules(bodies.customer, responseFields.getCustomer, states.malformedLine),
-        ],
+        Choices: lineCalls.flatMap(({ route, body, fields }) =>
+          malformedRules(body, fields, malformedResponseState(route.operation)),
+        ),
         Default: states.priceLine,
       },
-      [states.malformedLine]: {
-        Type: "Fail",
-        Error: outcomeErrors.malformedResponse,
-        Cause:
-          "A product, price, promotions or customer answer was 2xx with a body that breaks the contract.",
-      },
+      ...Object.fromEntries(
+        lineCalls.map(({ route, fields }) => [
+          malformedResponseState(route.operation),
+          {
+            Type: "Fail",
+            Error: outcomeErrors.malformedResponse,
+            Cause: malformedResponseCause(route.operation, fields),
+          },
+        ]),
+      ),
       [states.priceLine]: {
         Type: "Pass",
         Parameters: {

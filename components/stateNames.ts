@@ -13,7 +13,6 @@ export const states = {
   malformedItem: "Malformed Cart Item",
   parallelProcessing: "Parallel_Processing",
   checkLine: "Check Priced Line",
-  malformedLine: "Malformed Priced Line",
   priceLine: "Price Line",
   orderCreatedEvent: `${routes.receiveEvent.operation} OrderCreatedEvent`,
   orderFailedEvent: `${routes.receiveEvent.operation} OrderFailedEvent`,

@@ -6,8 +6,8 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { resolve } from "node:path";
 import { routes } from "../components/routes";
 import { Faults } from "./api/faults";
-import { defaultInputFile, parseCliArgs, usage, UsageError } from "./cliArgs";
-import { ConfigError, loadStackForCli } from "./cliStack";
+import { defaultInputFile, forgottenDoubleDash, parseCliArgs, usage, UsageError } from "./cliArgs";
+import { availableStacks, ConfigError, loadStackForCli } from "./cliStack";
 import { colorsFor } from "./colors";
 import { apiGatewayTasks } from "./definitionStates";
 import { suggestion } from "./didYouMean";
@@ -16,6 +16,7 @@ import { latencyWarnings } from "./latencyWarnings";
 import { checkAbortAt, runLocally, stateNamesOf } from "./localRun";
 import { safetyNetSummary } from "./safetyNetSummary";
 import { stateSizeLimitBytes } from "./stateSize";
+import { realClock, TimeoutClock } from "./timeoutClock";
 import { summary, TracePrinter } from "./trace";
 
 /** 1 is only ever a failed execution, so a script can tell it from a mistake in the command. */
@@ -113,7 +114,11 @@ async function runCli(
   stderr: Output,
   invokedFrom: string,
   projectDir: string,
+  clock: TimeoutClock,
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<number> {
+  const npmTookOptions = forgottenDoubleDash(env, args);
+  if (npmTookOptions !== undefined) throw new UsageError(npmTookOptions);
   const options = parseCliArgs(args);
   if (options.help) {
     stdout.write(`${usage}\n`);
@@ -173,8 +178,11 @@ async function runCli(
     checkAbortAt(definition, options.abortAt, stateMachines);
   } catch (error) {
     // Only the order's own states can be stopped at: the pricing child is an Express execution.
+    const elsewhere = stacksWithState(options.abortAt ?? "", options.stack, projectDir);
     const stateNames = stateNamesOf([definition]);
-    throw new UsageError(`${(error as Error).message}${suggestion(options.abortAt ?? "", stateNames)}`);
+    throw new UsageError(
+      `${(error as Error).message}${elsewhere ?? suggestion(options.abortAt ?? "", stateNames)}`,
+    );
   }
 
   const colors = colorsFor(stdout);
@@ -189,6 +197,7 @@ async function runCli(
     faults,
     retryScale: options.retryScale,
     timeoutScale: options.timeoutScale,
+    clock,
     abortAt: options.abortAt,
     eventShape: options.eventWithError ? "with-error" : "documented",
     onStarted: traced
@@ -200,11 +209,18 @@ async function runCli(
           )
       : undefined,
     onEvent: traced ? (event, scope) => trace.print(event, scope) : undefined,
+    // Each attempt waits for the API (--latency): up to 186 of them would otherwise be silence.
+    onDeliveryAttempt: traced
+      ? ({ status }, ordinal, maxAttempts) =>
+          stdout.write(
+            `${colors.dim(`safety net: delivery attempt ${ordinal} of ${maxAttempts}: ${status ?? "no answer"}`)}\n`,
+          )
+      : undefined,
   });
   if (options.json) {
     stdout.write(`${JSON.stringify(run.result)}\n`);
   } else {
-    stdout.write(`${summary(run.execution, run.result.billing, run.api.requests, colors)}\n`);
+    stdout.write(`${summary(run.execution, run.result.billing, run.api.requests, colors, !options.quiet)}\n`);
     const executionError = run.execution.status === "SUCCEEDED" ? undefined : run.execution.error;
     stdout.write(`${safetyNetSummary(run.safetyNet, colors, executionError)}\n`);
   }
@@ -212,10 +228,42 @@ async function runCli(
 }
 
 /**
+ * A state that only the other way to price a cart has (`Price Cart` exists only with the Express
+ * child; `Parallel_Processing` is in the child, not the order, then): which stacks of the project
+ * have it, or that none prices that way, said after the refusal. Undefined when no mode has it.
+ */
+function stacksWithState(state: string, stack: string, projectDir: string): string | undefined {
+  const has = (loaded: ReturnType<typeof loadStackForCli>) =>
+    stateNamesOf([loaded.definition, ...Object.values(loaded.stateMachines)]).includes(state);
+  const loads = (name: string, overrides = {}) => {
+    try {
+      return loadStackForCli(name, projectDir, overrides);
+    } catch {
+      return undefined; // a broken stack file is that stack's problem, told when it is run
+    }
+  };
+  const current = loads(stack);
+  if (current === undefined) return undefined;
+  const other = current.settings.pricingFanOut === "inline" ? "express" : "inline";
+  const otherMode = loads(stack, { pricingFanOut: other });
+  if (otherMode === undefined || !has(otherMode)) return undefined;
+  const stacks = availableStacks(projectDir).filter((name) => {
+    const loaded = name === stack ? undefined : loads(name);
+    return loaded !== undefined && has(loaded);
+  });
+  const where =
+    stacks.length === 0
+      ? "no stack of this project does"
+      : `stack ${stacks.join(", ")} ${stacks.length === 1 ? "does" : "do"}: --stack ${stacks[0]}`;
+  return ` "${state}" is a state of pricingFanOut ${other}, and stack ${stack} prices ${current.settings.pricingFanOut}; ${where}.`;
+}
+
+/**
  * Runs the command and returns its exit code; problems before the run go to `stderr`, one message each.
  * npm runs scripts in the project, so a relative `--input` is taken from where npm was invoked
  * (INIT_CWD), as the one typing it means: `cd samples && npm start -- --input order.json`. The
- * stacks are the `Pulumi.<stack>.yaml` files of `projectDir`.
+ * stacks are the `Pulumi.<stack>.yaml` files of `projectDir`; `clock` times the run out; `env` tells
+ * what npm took for itself (forgottenDoubleDash).
  */
 export async function main(
   args: readonly string[],
@@ -223,9 +271,11 @@ export async function main(
   stderr: Output,
   invokedFrom = process.env.INIT_CWD ?? process.cwd(),
   projectDir = process.cwd(),
+  clock: TimeoutClock = realClock,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
   try {
-    return await runCli(args, stdout, stderr, invokedFrom, projectDir);
+    return await runCli(args, stdout, stderr, invokedFrom, projectDir, clock, env);
   } catch (error) {
     if (error instanceof UsageError) {
       stderr.write(`${error.message}\n\nSee npm start -- --help\n`);

@@ -150,7 +150,7 @@ export const optionTable: readonly OptionSpec[] = [
       "transitions, Express requests and duration (so --quiet changes nothing).",
     ],
   },
-  { name: "quiet", short: "q", type: "boolean", help: ["Print only the summary, not each state."] },
+  { name: "quiet", short: "q", type: "boolean", help: ["Print only the summary: no state, no output."] },
   { name: "help", short: "h", type: "boolean", help: ["Show this help."] },
 ];
 
@@ -276,6 +276,33 @@ function refuseRepeated(tokens: readonly { kind: string; name?: string; value?: 
       );
     }
   }
+}
+
+/**
+ * `npm start --stack prod`, the `--` forgotten: npm takes `--stack` as a setting of its own, puts it
+ * in the script's environment (`npm_config_stack`, "true" when its value was a separate word) and
+ * passes only `prod` on. The options it took are found there, and the command said as meant.
+ * Undefined when npm took none of this command's options.
+ */
+export function forgottenDoubleDash(
+  env: Readonly<Record<string, string | undefined>>,
+  args: readonly string[],
+): string | undefined {
+  if (env.npm_lifecycle_event !== "start") return undefined;
+  const taken = optionTable.filter(
+    ({ name }) => name !== "help" && env[`npm_config_${name.replace(/-/g, "_")}`] !== undefined,
+  );
+  if (taken.length === 0) return undefined;
+  const words = [...args];
+  const options = taken.flatMap(({ name, value }) => {
+    const given = env[`npm_config_${name.replace(/-/g, "_")}`]!;
+    if (value === undefined) return [`--${name}`];
+    // `--stack prod`: npm read a flag and left its value among the arguments, in the order typed.
+    const word = given === "true" ? (words.shift() ?? "<value>") : given;
+    return [`--${name}`, /^[\w./:=*-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`];
+  });
+  const command = ["npm start --", ...options, ...words].join(" ");
+  return `npm took ${taken.map(({ name }) => `--${name}`).join(", ")} for itself: this command's options go after --, as in\n  ${command}`;
 }
 
 export function parseCliArgs(args: readonly string[]): CliOptions {

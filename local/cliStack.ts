@@ -36,18 +36,21 @@ function yamlProblem(files: readonly string[], projectDir: string): string | und
  * and a key in the project's namespace must be one Pulumi.yaml declares, as `pulumi preview`
  * refuses any other ("uses configuration value … which is not defined by the project
  * configuration"; pulumi/pulumi#11127, #11192: only keys outside the project's namespace may go
- * undeclared), where the local run would silently take the default.
+ * undeclared), where the local run would silently take the default. `unknown` is the message for
+ * undeclared keys alone, which leaves the declared ones worth checking too; `fatal` leaves nothing to check.
  */
-function configShapeProblem(stack: string, projectDir: string): string | undefined {
-  const read = (file: string) => parse(readFileSync(join(projectDir, file), "utf8")) as unknown;
+function configShapeProblem(
+  stack: string,
+  read: (file: string) => unknown,
+): { readonly fatal: string } | { readonly unknown: string } | undefined {
   const isMap = (value: unknown): value is Record<string, unknown> =>
     typeof value === "object" && value !== null && !Array.isArray(value);
   const file = `Pulumi.${stack}.yaml`;
   const stackFile = read(file) ?? {};
-  if (!isMap(stackFile)) return `${file} must be a mapping with a config: section`;
+  if (!isMap(stackFile)) return { fatal: `${file} must be a mapping with a config: section` };
   const config = stackFile.config ?? {};
   if (!isMap(config))
-    return `${file}: config must be a mapping of keys to values; got ${JSON.stringify(config)}`;
+    return { fatal: `${file}: config must be a mapping of keys to values; got ${JSON.stringify(config)}` };
   const project = read("Pulumi.yaml");
   if (!isMap(project) || typeof project.name !== "string" || !isMap(project.config ?? {})) return undefined;
   const declared = Object.keys(project.config ?? {});
@@ -57,7 +60,9 @@ function configShapeProblem(stack: string, projectDir: string): string | undefin
     .map(
       (key) => `  - ${key} is not a setting of Pulumi.yaml.${suggestion(key.slice(prefix.length), declared)}`,
     );
-  return undeclared.length === 0 ? undefined : [`${file}: unknown settings:`, ...undeclared].join("\n");
+  return undeclared.length === 0
+    ? undefined
+    : { unknown: [`${file}: unknown settings:`, ...undeclared].join("\n") };
 }
 
 /**
@@ -79,19 +84,33 @@ export function loadStackForCli(
       `No stack "${stack}": there is no Pulumi.${stack}.yaml. Stacks: ${stacks.join(", ") || "none"}.${suggestion(stack, stacks)}`,
     );
   }
+  // Misspelt keys and bad values are reported together: one round of fixes, not two.
+  let unknown: string | undefined;
+  // Each file parsed once, for the shape check and the settings alike.
+  const documents = new Map<string, unknown>();
+  const read = (file: string) => {
+    if (!documents.has(file)) documents.set(file, parse(readFileSync(join(projectDir, file), "utf8")));
+    return documents.get(file);
+  };
   try {
-    const problem = configShapeProblem(stack, projectDir);
-    if (problem !== undefined) throw new ConfigError(problem);
-    return loadStackDefinition(stack, projectDir, overrides);
+    const problem = configShapeProblem(stack, read);
+    if (problem !== undefined && "fatal" in problem) throw new ConfigError(problem.fatal);
+    unknown = problem?.unknown;
+    const loaded = loadStackDefinition(stack, projectDir, overrides, read);
+    if (unknown !== undefined) throw new ConfigError(unknown);
+    return loaded;
   } catch (error) {
     if (error instanceof ConfigError) throw error;
+    const alongside = (message: string) => (unknown === undefined ? message : `${unknown}\n${message}`);
+    if (error instanceof InvalidSettingsError) {
+      throw new ConfigError(
+        alongside(`Pulumi.${stack}.yaml: ${error.message.replace(/^Invalid/, "invalid")}`),
+      );
+    }
     if (error instanceof YAMLError) {
       const problem = yamlProblem(["Pulumi.yaml", `Pulumi.${stack}.yaml`], projectDir);
       throw new ConfigError(problem ?? error.message);
     }
-    if (error instanceof InvalidSettingsError) {
-      throw new ConfigError(`Pulumi.${stack}.yaml: ${error.message.replace(/^Invalid/, "invalid")}`);
-    }
-    throw new ConfigError(`Stack ${stack}: ${(error as Error).message}`);
+    throw new ConfigError(alongside(`Stack ${stack}: ${(error as Error).message}`));
   }
 }

@@ -5,7 +5,14 @@ import { ApiRecord, startOrderApi } from "./api/server";
 import { runResult, RunResult } from "./runResult";
 import type { StackDefinition } from "./stackDefinition";
 import { defaultTimeoutScale, ExecutionOptions, ExecutionResult, runExecution } from "./runner";
-import { deliveryTimeoutSeconds, EventShape, runSafetyNet, SafetyNetOutcome } from "./safetyNet";
+import {
+  deliveryTimeoutSeconds,
+  EventShape,
+  runSafetyNet,
+  SafetyNetOptions,
+  SafetyNetOutcome,
+} from "./safetyNet";
+import type { TimeoutClock } from "./timeoutClock";
 
 export interface LocalRunOptions {
   readonly definition: AslDefinition;
@@ -16,6 +23,8 @@ export interface LocalRunOptions {
   readonly faults?: Faults;
   readonly retryScale?: number;
   readonly timeoutScale?: number;
+  /** What times out the Tasks, the executions and the safety net's deliveries: real timers by default. */
+  readonly clock?: TimeoutClock;
   readonly abortAt?: string;
   /** Whether the status change event carries `error` and `cause`: AWS's documented shape (none) by default. */
   readonly eventShape?: EventShape;
@@ -26,6 +35,8 @@ export interface LocalRunOptions {
   /** Called once the local API listens, with where. */
   readonly onStarted?: (origin: string) => void;
   readonly onEvent?: ExecutionOptions["onEvent"];
+  /** Called as each of the safety net's delivery attempts ends. */
+  readonly onDeliveryAttempt?: SafetyNetOptions["onAttempt"];
 }
 
 export interface LocalRun {
@@ -99,6 +110,7 @@ export async function runUnderEventShapes(
       input: options.input,
       retryScale: options.retryScale,
       timeoutScale: options.timeoutScale,
+      clock: options.clock,
       abortAt: options.abortAt,
       onEvent: options.onEvent,
     });
@@ -112,6 +124,8 @@ export async function runUnderEventShapes(
         eventShape,
         workflowType: options.definitionSettings.workflowType,
         maxAttempts: options.safetyNetMaxAttempts,
+        clock: options.clock,
+        onAttempt: options.onDeliveryAttempt,
         attemptTimeoutMs:
           options.safetyNetAttemptTimeoutMs ??
           safetyNetAttemptTimeoutMs(options.timeoutScale ?? defaultTimeoutScale),

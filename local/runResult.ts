@@ -8,7 +8,12 @@ import type { SafetyNetOutcome } from "./safetyNet";
 
 /** `npm start -- --json`: everything a run did, as one JSON object a script or a test can read. */
 export interface RunResult {
+  readonly executionArn: string;
   readonly status: FinalStatus;
+  /** From the execution's start to its end, as the summary line says. */
+  readonly durationMs: number;
+  /** The execution's output; null unless it succeeded. */
+  readonly output: unknown;
   /** null when the execution succeeded. */
   readonly error: string | null;
   readonly cause: string | null;
@@ -55,7 +60,10 @@ export function runResult(
     if (request.operation !== undefined) calls[request.operation] += 1;
   }
   return {
+    executionArn: execution.executionArn,
     status: execution.status,
+    durationMs: execution.durationMs,
+    output: execution.status === "SUCCEEDED" ? execution.output : null,
     error: execution.status === "SUCCEEDED" ? null : execution.error,
     cause: execution.status === "SUCCEEDED" ? null : execution.cause,
     transitions: statesEntered(execution),

@@ -14,6 +14,7 @@ import {
   syncExecutionResponse,
 } from "./startSyncExecution";
 import { pathTemplateOf } from "./taskPath";
+import { realClock, TimeoutClock } from "./timeoutClock";
 
 /** One entry of the engine's execution log (the package does not export the type). */
 export type ExecutionEvent =
@@ -52,6 +53,8 @@ export interface ExecutionOptions {
   readonly retryScale?: number;
   /** Task and execution TimeoutSeconds are scaled by this; 1/100 by default. */
   readonly timeoutScale?: number;
+  /** What times the Tasks and the execution out: real timers by default. */
+  readonly clock?: TimeoutClock;
   /**
    * Stop the execution when this state is first entered, as an operator's StopExecution would.
    * Only a state of this definition: StopExecution does not support Express executions, so no
@@ -173,6 +176,7 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
     startedBy: options.startedBy,
   };
   const timeoutScale = options.timeoutScale ?? defaultTimeoutScale;
+  const clock = options.clock ?? realClock;
   // Ends the calls still in flight when the execution stops: Step Functions abandons them too.
   const stopped = new AbortController();
   let stop: { status: "TIMED_OUT" | "ABORTED"; error: string; cause: string } | undefined;
@@ -221,13 +225,15 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
     return async (input: unknown) => {
       await enter(state);
       const timedOut = new AbortController();
-      const timer = setTimeout(() => timedOut.abort(), timeoutMs);
+      const cancelTimeout = clock.start({ kind: "task", state, executionArn }, timeoutMs, () =>
+        timedOut.abort(),
+      );
       const call = invoker
         .invoke(input as ApiGatewayParameters, template, AbortSignal.any([stopped.signal, timedOut.signal]))
         .catch((error: unknown) => {
           throw timedOut.signal.aborted ? taskTimeoutError(state, timeoutSeconds, timeoutMs) : error;
         })
-        .finally(() => clearTimeout(timer));
+        .finally(cancelTimeout);
       // The result is JSON; the engine's JSONValue type has no room for the `unknown` response body.
       return track(call) as Promise<never>;
     };
@@ -266,13 +272,15 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
           return result;
         }),
       );
-      let timer: NodeJS.Timeout | undefined;
+      let cancelTimeout = () => {};
       const gaveUp = new Promise<"timed out" | "stopped">((resolve) => {
-        timer = setTimeout(() => resolve("timed out"), timeoutMs);
+        cancelTimeout = clock.start({ kind: "task", state, executionArn }, timeoutMs, () =>
+          resolve("timed out"),
+        );
         if (stopped.signal.aborted) resolve("stopped");
         stopped.signal.addEventListener("abort", () => resolve("stopped"), { once: true });
       });
-      const ended = await Promise.race([child, gaveUp]).finally(() => clearTimeout(timer));
+      const ended = await Promise.race([child, gaveUp]).finally(() => cancelTimeout());
       if (ended === "timed out") throw taskTimeoutError(state, timeoutSeconds, timeoutMs);
       if (ended === "stopped") throw new Error("The execution was stopped");
       return syncExecutionResponse(ended, parameters);
@@ -290,17 +298,18 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
     }
   })();
   const executionTimeoutSeconds = (options.definition as { TimeoutSeconds?: number }).TimeoutSeconds;
-  const executionTimer =
+  const cancelExecutionTimeout =
     executionTimeoutSeconds === undefined
-      ? undefined
-      : setTimeout(
+      ? () => undefined
+      : clock.start(
+          { kind: "execution", executionArn },
+          scaledMs(executionTimeoutSeconds, timeoutScale),
           () =>
             halt(
               "TIMED_OUT",
               executionTimeoutError,
               `The execution ran longer than its TimeoutSeconds (${executionTimeoutSeconds} s, ${scaledMs(executionTimeoutSeconds, timeoutScale)} ms locally)`,
             ),
-          scaledMs(executionTimeoutSeconds, timeoutScale),
         );
 
   // The engine's own ending, when it ended by itself; undefined when a stop ended it.
@@ -320,7 +329,7 @@ export async function runExecution(options: ExecutionOptions): Promise<Execution
       ended = { status: "FAILED", error: failure.name, cause: failure.message };
     }
   } finally {
-    clearTimeout(executionTimer);
+    cancelExecutionTimeout();
   }
   const stoppedAt = new Date();
   await logged;

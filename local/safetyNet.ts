@@ -17,6 +17,7 @@ import {
 import { stagePath } from "./api/routeMatcher";
 import { matchesEventPattern } from "./eventPattern";
 import type { ExecutionResult } from "./runner";
+import { realClock, TimeoutClock } from "./timeoutClock";
 
 /** The event as EventBridge receives it from Step Functions (events-ref-states.html; fields: docs/outcomes.md). */
 export interface ExecutionStatusChangeEvent {
@@ -183,6 +184,10 @@ export interface SafetyNetOptions {
   readonly maxAttempts?: number;
   /** How long one attempt waits for an answer; `deliveryTimeoutSeconds` by default. */
   readonly attemptTimeoutMs?: number;
+  /** What gives up on an attempt: real timers by default. */
+  readonly clock?: TimeoutClock;
+  /** Hears of each attempt as it ends (`ordinal` from 1): up to 186 of them, each as slow as the API. */
+  readonly onAttempt?: (attempt: DeliveryAttempt, ordinal: number, maxAttempts: number) => void;
 }
 
 /** How long EventBridge waits for an API Gateway target to answer (eb-api-gateway-target.html; docs/outcomes.md). */
@@ -214,19 +219,28 @@ export async function runSafetyNet(
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (attempt > 1) await sleep(options.retryPauseMs ?? 1);
     let status: number | null;
+    const timedOut = new AbortController();
+    const cancelTimeout = (options.clock ?? realClock).start(
+      { kind: "delivery", executionArn: result.executionArn },
+      options.attemptTimeoutMs ?? deliveryTimeoutSeconds * 1000,
+      () => timedOut.abort(),
+    );
     try {
       const response = await fetch(`${options.origin}${request.path}`, {
         method: request.method,
         headers: request.headers,
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.attemptTimeoutMs ?? deliveryTimeoutSeconds * 1000),
+        signal: timedOut.signal,
       });
       await response.arrayBuffer();
       status = response.status;
     } catch {
       status = null;
+    } finally {
+      cancelTimeout();
     }
     attempts.push({ status });
+    options.onAttempt?.({ status }, attempt, maxAttempts);
     if (status !== null && status >= 200 && status < 300) {
       return { matched: true, event, request, attempts, outcome: "delivered" };
     }

@@ -32,8 +32,13 @@ export const localPricingStateMachineArn = (stack: string, region: string): stri
  * Pulumi.yaml's defaults under the project's namespace, overridden by `Pulumi.<stack>.yaml`, every
  * value a string: the config the Pulumi engine hands the program for a stack.
  */
-export function stackFileConfig(stack: string, projectDir = process.cwd()): Record<string, string> {
-  const read = (file: string) => parse(readFileSync(join(projectDir, file), "utf8")) ?? {};
+export function stackFileConfig(
+  stack: string,
+  projectDir = process.cwd(),
+  parsed: (file: string) => unknown = (file) => parse(readFileSync(join(projectDir, file), "utf8")),
+): Record<string, string> {
+  // The files as YAML documents: a caller that has parsed them already (loadStackForCli) passes them.
+  const read = (file: string) => (parsed(file) ?? {}) as Record<string, any>;
   const project = read("Pulumi.yaml");
   const defaults = Object.entries<{ default?: unknown }>(project.config ?? {})
     .filter(([, schema]) => schema.default !== undefined)
@@ -95,8 +100,9 @@ export function loadStackDefinition(
   stack: string,
   projectDir = process.cwd(),
   overrides: Partial<WorkflowSettings> = {},
+  parsed?: (file: string) => unknown,
 ): StackDefinition {
-  const config = stackFileConfig(stack, projectDir);
+  const config = stackFileConfig(stack, projectDir, parsed);
   const fromFile = loadStackConfig((key) => config[`${configNamespace}:${key}`]).settings;
   const settings =
     Object.keys(overrides).length === 0

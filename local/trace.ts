@@ -84,13 +84,14 @@ export class TracePrinter {
 /**
  * The end of a run: outcome, duration, what AWS bills (Standard transitions, Express requests),
  * calls per route (and those the idempotency store answered, so a retried POST shows it did not
- * act twice), then the output or the error.
+ * act twice), then the output (unless `withOutput` is false: --quiet) or the error.
  */
 export function summary(
   result: ExecutionResult,
   billing: Billing,
   requests: readonly RecordedRequest[],
   colors: Colors,
+  withOutput = true,
 ): string {
   const { bold, dim, green, red } = colors;
   const express =
@@ -120,7 +121,7 @@ export function summary(
     "",
   ];
   if (result.status === "SUCCEEDED") {
-    lines.push(bold("Output:"), JSON.stringify(result.output, null, 2));
+    if (withOutput) lines.push(bold("Output:"), JSON.stringify(result.output, null, 2));
   } else {
     lines.push(`${bold("Error:")} ${red(result.error)}`, `${bold("Cause:")} ${result.cause}`);
   }

@@ -14,18 +14,19 @@ import { UsageError } from "../local/cliArgs";
 import { ConfigError, loadStackForCli } from "../local/cliStack";
 import type { StackDefinition } from "../local/stackDefinition";
 import { peakStateBytes, stateSizeLimitBytes } from "../local/stateSize";
-import { shouldRunBench } from "./benchArgs";
+import { BenchRequest, benchRequest, defaultBenchRequest } from "./benchArgs";
 
-const stack = "dev";
 const latencyMs = 20;
 const runsPerSize = 3;
 
-/** The same stack in both modes: only where the cart is priced differs. */
-function loadModes(projectDir: string): Record<PricingFanOut, StackDefinition> {
-  return {
-    inline: loadStackForCli(stack, projectDir, { pricingFanOut: "inline" }),
-    express: loadStackForCli(stack, projectDir, { pricingFanOut: "express" }),
-  };
+/** The same stack in each mode asked for: only where the cart is priced differs. */
+function loadModes(
+  projectDir: string,
+  request: BenchRequest,
+): Partial<Record<PricingFanOut, StackDefinition>> {
+  return Object.fromEntries(
+    request.modes.map((mode) => [mode, loadStackForCli(request.stack, projectDir, { pricingFanOut: mode })]),
+  );
 }
 
 /** us-east-1 list prices assumed on this date, before free tier: https://aws.amazon.com/step-functions/pricing/. */
@@ -141,57 +142,90 @@ function table(rows: string[][]): string {
   ].join("\n");
 }
 
-/** Measures and prints the table; the stack's files are read first, so a broken one costs no measuring. */
-export async function main(projectDir: string, write: (text: string) => void): Promise<void> {
-  const modes = loadModes(projectDir);
-  const { settings } = modes.inline;
-  /** The last row is the largest cart the stack accepts (maxCartItems). */
-  const cartSizes = [1, 3, 10, 50, settings.maxCartItems];
-  const rows: string[][] = [];
-  let dearestExpress = 0;
-  for (const size of cartSizes) {
-    const inline = await measure(modes.inline, size);
-    const express = await measure(modes.express, size);
-    dearestExpress = Math.max(dearestExpress, express.costPerOrder);
-    rows.push([
-      number(size),
+/** Each mode's columns: their headers, and their cells from one measure. */
+const columns: Record<PricingFanOut, { header: string[]; cells: (measure: Measure) => string[] }> = {
+  inline: {
+    header: ["inline: transitions", "/1M orders", "wall time", "peak state", "as EXPRESS /1M"],
+    cells: (inline) => [
       number(inline.standardTransitions),
       dollars(inline.costPerOrder * 1e6),
       `${number(inline.wallMs)} ms`,
       percentOfLimit(inline.peakStateBytes),
       dollars(inline.costAsExpressWorkflow * 1e6),
+    ],
+  },
+  express: {
+    header: [
+      "express: transitions",
+      "Express requests",
+      "Express duration",
+      "/1M orders",
+      "wall time",
+      "peak state",
+    ],
+    cells: (express) => [
       number(express.standardTransitions),
       number(express.expressRequests),
       `${number(express.expressDurationMs)} ms`,
       dollars(express.costPerOrder * 1e6),
       `${number(express.wallMs)} ms`,
       percentOfLimit(express.peakStateBytes),
-    ]);
+    ],
+  },
+};
+
+/**
+ * Measures and prints the table; the stack's files are read first, so a broken one costs no
+ * measuring. `progress` hears of each measure as it starts: the whole takes tens of seconds.
+ */
+export async function main(
+  projectDir: string,
+  write: (text: string) => void,
+  request: BenchRequest = defaultBenchRequest,
+  progress: (line: string) => void = () => undefined,
+): Promise<void> {
+  const modes = loadModes(projectDir, request);
+  const { settings } = modes[request.modes[0]]!;
+  /** The last row is the largest cart the stack accepts (maxCartItems). */
+  const cartSizes = [1, 3, 10, 50, settings.maxCartItems];
+  const rows: string[][] = [];
+  let dearestExpress = 0;
+  let step = 0;
+  for (const size of cartSizes) {
+    const row = [number(size)];
+    for (const mode of request.modes) {
+      step += 1;
+      progress(`[${step}/${cartSizes.length * request.modes.length}] ${size} items, pricingFanOut ${mode}`);
+      const measured = await measure(modes[mode]!, size);
+      if (mode === "express") dearestExpress = Math.max(dearestExpress, measured.costPerOrder);
+      row.push(...columns[mode].cells(measured));
+    }
+    rows.push(row);
   }
-  const header = [
-    "items",
-    "inline: transitions",
-    "/1M orders",
-    "wall time",
-    "peak state",
-    "as EXPRESS /1M",
-    "express: transitions",
-    "Express requests",
-    "Express duration",
-    "/1M orders",
-    "wall time",
-    "peak state",
-  ];
+  const header = ["items", ...request.modes.flatMap((mode) => columns[mode].header)];
+  const express = request.modes.includes("express");
   write(
     [
-      `Order workflow, ${stack} stack (${settings.workflowType}, MaxConcurrency ${settings.mapMaxConcurrency}), pricingFanOut inline and express, ${latencyMs} ms per API call, median of ${runsPerSize} runs, ${new Date().toISOString().slice(0, 10)}`,
+      `Order workflow, ${request.stack} stack (${settings.workflowType}, MaxConcurrency ${settings.mapMaxConcurrency}), pricingFanOut ${request.modes.join(" and ")}, ${latencyMs} ms per API call, median of ${runsPerSize} runs, ${new Date().toISOString().slice(0, 10)}`,
       "",
       table([header, ...rows]),
       "",
-      `express: the dearest order costs ${dollars(dearestExpress * 1e6)} per million orders; its Standard transitions are the same for every cart.`,
+      ...(express
+        ? [
+            `express: the dearest order costs ${dollars(dearestExpress * 1e6)} per million orders; its Standard transitions are the same for every cart.`,
+          ]
+        : []),
       `transitions: states the order's STANDARD execution entered (retries would add more); the last row is the largest cart the stack accepts (maxCartItems ${settings.maxCartItems})`,
-      `Express requests and duration: the pricing child's executions, their measured local durations summed; a real API's latency makes them longer, at about $1.04 per million orders per second`,
-      `as EXPRESS: the inline run billed as an EXPRESS workflow (workflowType), at-least-once and without the safety net (README: Standard or Express)`,
+      ...(express
+        ? [
+            `Express requests and duration: the pricing child's executions, their measured local durations summed; a real API's latency makes them longer, at about $1.04 per million orders per second`,
+          ]
+        : []),
+      ...(request.modes.includes("inline")
+        ? [
+            `as EXPRESS: the inline run billed as an EXPRESS workflow (workflowType), at-least-once and without the safety net (README: Standard or Express)`,
+          ]
+        : []),
       `peak state: the largest state input or output of any execution, against Step Functions' ${number(stateSizeLimitBytes)} B (256 KiB)`,
       `Prices: us-east-1 list prices assumed as of ${prices.asOf}, before free tier (https://aws.amazon.com/step-functions/pricing/): Standard $${prices.standardPerTransition * 1000} per 1,000 state transitions; Express $${(prices.expressPerRequest * 1e6).toFixed(2)} per million requests + $${prices.expressPerGbSecond} per GB-second at 64 MB, each execution rounded up to ${prices.expressDurationStepMs} ms`,
       "",
@@ -199,16 +233,28 @@ export async function main(projectDir: string, write: (text: string) => void): P
   );
 }
 
-const usage = `Run carts of 1, 3, 10 and 50 products and the largest cart the ${stack} stack accepts against the
-local order API, ${latencyMs} ms per call, once with the cart priced inline and once by the Express pricing
-child, and print for each the Standard transitions, the Express requests and duration, the cost per
-million orders, the wall time and the peak state size.`;
+const usage = `Run carts of 1, 3, 10 and 50 products and the largest cart the stack accepts against the
+local order API, ${latencyMs} ms per call, with the cart priced inline and by the Express pricing child,
+and print for each the Standard transitions, the Express requests and duration, the cost per million
+orders, the wall time and the peak state size. Each measure is announced on stderr as it starts.
 
-if (require.main === module && shouldRunBench("bench", usage)) {
-  main(process.cwd(), (text) => process.stdout.write(text)).catch((error: Error) => {
+Usage: npm run bench -- [--stack <name>] [--pricing inline|express|both]
+
+  --stack <name>     A stack of this project, one Pulumi.<name>.yaml (default dev)
+  --pricing <mode>   Measure only that pricingFanOut, or both side by side (default both)
+  -h, --help         Show this help.`;
+
+const request = require.main === module ? benchRequest(usage, process.argv.slice(2)) : undefined;
+if (request !== undefined && !("code" in request)) {
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  main(process.cwd(), (text) => process.stdout.write(text), request, progress).catch((error: Error) => {
     // A stack file to fix is the user's mistake, said in one message as npm start says it.
     const config = error instanceof ConfigError || error instanceof UsageError;
     process.stderr.write(`${config ? error.message : (error.stack ?? error.message)}\n`);
     process.exitCode = config ? exitCodes.usage : exitCodes.internal;
   });
+} else if (request !== undefined) {
+  if (request.stdout !== undefined) process.stdout.write(request.stdout);
+  if (request.stderr !== undefined) process.stderr.write(request.stderr);
+  process.exitCode = request.code;
 }

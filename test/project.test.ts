@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import { maxCartItemsLimit } from "../components/limits";
 import { defaults } from "../components/settings";
@@ -63,5 +65,25 @@ describe("Pulumi.yaml", () => {
     for (const [key, value] of Object.entries(defaults)) {
       assert.equal(project.config[key].default, value, key);
     }
+  });
+});
+
+describe("the policy suite's own command in docs/policy-pack.md", () => {
+  // mocha's own reading of its command line and config, and its own file collection.
+  const load = createRequire(__filename);
+  const { loadOptions } = load("mocha/lib/cli/options.cjs") as {
+    loadOptions(args: string[]): Record<string, unknown> & { _: string[] };
+  };
+  const collectFiles = load("mocha/lib/cli/collect-files.cjs") as (options: unknown) => { files: string[] };
+  const documented = /`npx mocha ([^`]+)`/.exec(readFileSync("docs/policy-pack.md", "utf8"))?.[1] ?? "";
+
+  it("runs every policy test and nothing else, with the project's mocha config", () => {
+    const options = loadOptions(documented.split(" "));
+    const { files } = collectFiles({ ...options, file: options.file ?? [], spec: options._, sort: false });
+    const policyTests = readdirSync("test/policy")
+      .filter((file) => file.endsWith(".test.ts"))
+      .map((file) => resolve(join("test/policy", file)));
+    assert.deepEqual([...files].sort(), policyTests.sort());
+    assert.deepEqual(options.require, ["sucrase/register/ts", "./test/setup.ts"]);
   });
 });

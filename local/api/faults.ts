@@ -54,6 +54,7 @@ export class Faults implements FaultHook {
   private readonly pending = new Map<string, Pending[]>();
   private readonly latencies = new Map<string, number>();
   private defaultLatencyMs = 0;
+  private readonly holdListeners: ((operation: string) => void)[] = [];
 
   /** Queues a fault; several faults on one route apply one after the other. */
   fail(operation: string, spec: FaultSpec): this {
@@ -86,6 +87,12 @@ export class Faults implements FaultHook {
     return this;
   }
 
+  /** Tells `listener` of each call a `timeout` fault holds, by its route, once the API holds it. */
+  whenHeld(listener: (operation: string) => void): this {
+    this.holdListeners.push(listener);
+    return this;
+  }
+
   latencyMs(operation: string): number {
     return this.latencies.get(operation) ?? this.defaultLatencyMs;
   }
@@ -115,7 +122,10 @@ export class Faults implements FaultHook {
     await sleep(this.latencyMs(operation), undefined, { signal: call.signal }).catch(() => undefined);
     if (call.signal.aborted) return undefined;
     const fault = this.take(operation);
-    return fault === undefined ? call.handle() : answerWithFault(fault, call);
+    if (fault === undefined) return call.handle();
+    const answer = answerWithFault(fault, call);
+    if (fault.kind === "timeout") for (const listener of this.holdListeners) listener(operation);
+    return answer;
   }
 }
 

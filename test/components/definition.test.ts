@@ -382,7 +382,14 @@ describe("the order-processing definition", () => {
     ]) {
       assert.ok(variables.has(path), path);
     }
-    assert.equal(stateNamed(states.malformedLine).Error, outcomeErrors.malformedResponse);
+    for (const route of [routes.getProduct, routes.getPrices, routes.getPromotions, routes.getCustomer]) {
+      const malformed = stateNamed(malformedResponseState(route.operation));
+      assert.deepEqual([malformed.Type, malformed.Error], ["Fail", outcomeErrors.malformedResponse]);
+      assert.ok(
+        String(malformed.Cause).startsWith(`${route.operation} answered 2xx`),
+        String(malformed.Cause),
+      );
+    }
   });
 
   it("times the execution out after the longest run its retry budgets allow", () => {

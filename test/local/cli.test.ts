@@ -396,6 +396,32 @@ describe("npm start", () => {
     });
   });
 
+  describe("a stack file with a misspelt key and bad values", () => {
+    let project: string;
+    before(() => {
+      project = mkdtempSync(join(tmpdir(), "orders-stacks-"));
+      copyFileSync("Pulumi.yaml", join(project, "Pulumi.yaml"));
+      writeFileSync(
+        join(project, "Pulumi.both.yaml"),
+        "config:\n  order-processing-workflow:apiId: MyApiId\n  order-processing-workflow:stage: dev\n  order-processing-workflow:logLvl: ALL\n  order-processing-workflow:logRetentionDays: 10\n  order-processing-workflow:mapMaxConcurrency: 99\n  aws:region: us-east-1\n",
+      );
+    });
+    after(() => rmSync(project, { recursive: true, force: true }));
+
+    it("is one config error naming every problem: the unknown key and each invalid value", () => {
+      assert.throws(
+        () => loadStackForCli("both", project),
+        (error: Error) =>
+          error instanceof ConfigError &&
+          error.message.startsWith(
+            'Pulumi.both.yaml: unknown settings:\n  - order-processing-workflow:logLvl is not a setting of Pulumi.yaml. Did you mean "logLevel"?\nPulumi.both.yaml: invalid order workflow settings',
+          ) &&
+          /logRetentionDays[^\n]*got 10/.test(error.message) &&
+          /mapMaxConcurrency[^\n]*got 99/.test(error.message),
+      );
+    });
+  });
+
   describe("a stack file it is given", () => {
     let project: string;
     // The YAML parser warns, through process.emitWarning, of keys it must stringify; those warnings
@@ -578,11 +604,12 @@ describe("npm start", () => {
     assert.equal(stdout, `${usage}\n`);
   });
 
-  it("prints only the summary with --quiet", async () => {
+  it("prints only the summary with --quiet: no state, no output", async () => {
     const { status, stdout } = await startInProcess("--quiet");
     assert.equal(status, 0);
-    assert.doesNotMatch(stdout, /→|Order processing, stack/);
+    assert.doesNotMatch(stdout, /→|Order processing, stack|Output:|"cartId"/);
     assert.match(stdout, /Execution SUCCEEDED/);
+    assert.ok(stdout.split("\n").length < 20, stdout);
   });
 
   it("says in the summary when the idempotency store answered a retried POST", async () => {

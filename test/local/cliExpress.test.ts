@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { states } from "../../components/definition";
 import { routes } from "../../components/routes";
-import { expressProject, expressStack, startInProjectDir } from "./harness";
+import { expressProject, expressStack, startInProcess, startInProjectDir } from "./harness";
 
 const start = (...args: string[]) =>
   startInProjectDir(expressProject(), "--stack", expressStack, "--retry-scale", "1/1000", ...args);
@@ -55,6 +55,26 @@ describe("npm start, on a stack that prices with the Express child", () => {
     assert.deepEqual(
       events.map(({ detail }: { detail: Record<string, string> }) => [detail.failedState, detail.error]),
       [[routes.getTaxes.operation, "ApiGateway.500"]],
+    );
+  });
+
+  it("says which stack has a state of the other pricing mode given to --abort-at", async () => {
+    const { status, stderr } = await start("--abort-at", "Select Order.CreateOrder Result");
+    assert.equal(status, 2);
+    assert.match(
+      stderr,
+      /no state "Select Order\.CreateOrder Result" in the definition\. States: .* "Select Order\.CreateOrder Result" is a state of pricingFanOut inline, and stack express prices express; stack dev does: --stack dev\.\n/,
+    );
+  });
+});
+
+describe("npm start, on a stack that prices inline, given a state of the Express child", () => {
+  it("says which stacks price with the child, so have it", async () => {
+    const { status, stderr } = await startInProcess("--abort-at", states.priceCart);
+    assert.equal(status, 2);
+    assert.match(
+      stderr,
+      /"Price Cart" is a state of pricingFanOut express, and stack dev prices inline; stack prod does: --stack prod\.\n/,
     );
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main, maxInputDepth, readInput } from "../../local/cli";
-import { parseCliArgs, UsageError } from "../../local/cliArgs";
+import { forgottenDoubleDash, parseCliArgs, UsageError } from "../../local/cliArgs";
 import { stateSizeLimitBytes } from "../../local/stateSize";
 import { startInProcess } from "./harness";
 
@@ -239,5 +239,49 @@ describe("npm start, given what a newcomer or an attacker types", () => {
       // The fuzz reaches both a refused input and an execution that ran and failed.
       assert.ok(seen.has(1) && seen.has(2), [...seen].join());
     });
+  });
+});
+
+describe("npm start with the -- forgotten", () => {
+  const npmStart = { npm_lifecycle_event: "start" };
+
+  it("says that npm took --stack for itself, with the command as meant", () => {
+    assert.equal(
+      forgottenDoubleDash({ ...npmStart, npm_config_stack: "true" }, ["prod"]),
+      "npm took --stack for itself: this command's options go after --, as in\n  npm start -- --stack prod",
+    );
+  });
+
+  it("gives each option npm took its value, written with = or as the next word, and keeps the rest", () => {
+    const message = forgottenDoubleDash(
+      { ...npmStart, npm_config_stack: "prod", npm_config_abort_at: "true", npm_config_json: "true" },
+      ["Order Failed", "extra"],
+    );
+    assert.match(message ?? "", /\n {2}npm start -- --stack prod --abort-at 'Order Failed' --json extra$/);
+  });
+
+  it("exits 2 with that message before reading any stack", async () => {
+    let stderr = "";
+    const status = await main(
+      ["prod"],
+      { write: () => undefined },
+      { write: (text: string) => (stderr += text) },
+      process.cwd(),
+      "/nonexistent",
+      undefined,
+      { ...npmStart, npm_config_stack: "true" },
+    );
+    assert.deepEqual(
+      [status, stderr.split("\n")[0]],
+      [2, "npm took --stack for itself: this command's options go after --, as in"],
+    );
+  });
+
+  it("says nothing when npm took none of its options, or ran another script", () => {
+    assert.equal(forgottenDoubleDash({ ...npmStart, npm_config_loglevel: "silent" }, []), undefined);
+    assert.equal(
+      forgottenDoubleDash({ npm_lifecycle_event: "test", npm_config_stack: "true" }, ["prod"]),
+      undefined,
+    );
   });
 });

@@ -46,12 +46,15 @@ describe("npm start, for outcomes", () => {
     assert.match(stderr, /no state "Nope" in the definition\. States: Validate Order, /);
   });
 
-  it("with --json, prints exactly one JSON object: status, error, cause, transitions, billing, calls, carts, events, requests, safetyNet", async () => {
+  it("with --json, prints exactly one JSON object: executionArn, status, durationMs, output, error, cause, transitions, billing, calls, carts, events, requests, safetyNet", async () => {
     const { status, stdout } = await startInProcess("--json", "--abort-at", routes.getTaxes.operation);
     assert.equal(status, 1);
     const result = JSON.parse(stdout);
     assert.deepEqual(Object.keys(result), [
+      "executionArn",
       "status",
+      "durationMs",
+      "output",
       "error",
       "cause",
       "transitions",
@@ -64,6 +67,17 @@ describe("npm start, for outcomes", () => {
     ]);
     assert.equal(result.status, "ABORTED");
     assert.equal(result.calls[routes.getTaxes.operation], 0);
+  });
+
+  it("with --json, carries what the text shows of a run: its execution ARN, its duration and its output", async () => {
+    const { status, stdout } = await startInProcess("--json");
+    assert.equal(status, 0);
+    const result = JSON.parse(stdout);
+    assert.match(result.executionArn, /^arn:aws:states:us-east-1:\d{12}:execution:[^:]+:[0-9a-f-]{36}$/);
+    assert.ok(Number.isInteger(result.durationMs) && result.durationMs >= 0, String(result.durationMs));
+    assert.equal(result.output.totals.totalAmount, result.events[0].detail.totalAmount);
+    assert.equal(result.output.order.cartId, result.carts[0].cartId);
+    assert.equal(result.output.orderCreatedEvent.body.eventId, result.events[0].eventId);
   });
 
   it("tells on-call to check the events service when OrderCreated may have been delivered", async () => {
@@ -94,6 +108,21 @@ describe("npm start, for outcomes", () => {
       stdout,
       /^Safety net: the rule does not match FAILED Order\.EmptyCart: nothing to deliver$/m,
     );
+  });
+
+  it("shows each of the safety net's delivery attempts as it ends, before the summary", async () => {
+    const { stdout } = await startInProcess(
+      "--abort-at",
+      routes.getTaxes.operation,
+      "--fail",
+      "Event.Receive=503x1",
+    );
+    const attempts = stdout.split("\n").filter((line) => line.startsWith("safety net: delivery attempt"));
+    assert.deepEqual(attempts, [
+      "safety net: delivery attempt 1 of 186: 503",
+      "safety net: delivery attempt 2 of 186: 202",
+    ]);
+    assert.ok(stdout.indexOf(attempts[1]) < stdout.indexOf("Execution ABORTED"), stdout);
   });
 
   it("without --json, says what the safety net would deliver", async () => {

@@ -202,6 +202,18 @@ for (const mode of modeNames)
       }
     });
 
+    for (const testCase of cases.filter(({ inMap }) => inMap)) {
+      it(`names ${testCase.route.operation} in the OrderFailed of its malformed answer inside the Map`, async () => {
+        const { api } = await fromMatrix(mode, testCase, "malformedx*");
+        const failed = eventsOfType(api, "OrderFailed").map(({ detail }) => detail as Record<string, string>);
+        assert.deepEqual(
+          failed.map(({ failedState, error }) => [failedState, error]),
+          [[states.forEachProduct, outcomeErrors.malformedResponse]],
+        );
+        assert.ok(failed[0].cause.startsWith(`${testCase.route.operation} answered 2xx`), failed[0].cause);
+      });
+    }
+
     it("holds a call that times out until its caller gives up, so the API records no answer", async () => {
       const { api } = await fromMatrix(mode, cases[0], "timeoutx*");
       const calls = callsOf(api, cases[0]);

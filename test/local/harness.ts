@@ -5,6 +5,7 @@ import { ApiRecord, OrderApi, startOrderApi } from "../../local/api/server";
 import { main } from "../../local/cli";
 import { ExecutionResult, runExecution } from "../../local/runner";
 import { loadStackDefinition, StackDefinition } from "../../local/stackDefinition";
+import { TestClock } from "./testClock";
 
 /** The definition the dev stack deploys: the one every local test runs. */
 export const dev = loadStackDefinition("dev");
@@ -48,6 +49,7 @@ export async function runOn(
       apiOrigins: { [stack.definitionSettings.endpoint]: api.origin },
       input,
       retryScale: testRetryScale,
+      clock: new TestClock(),
     });
     return { result, api };
   } finally {
@@ -58,7 +60,10 @@ export async function runOn(
 export const eventsOfType = (api: ApiRecord, eventType: string) =>
   api.events.filter((event) => event.eventType === eventType);
 
-/** The command in this process, its output captured; `projectDir` holds the stacks. */
+/**
+ * The command in this process, its output captured; `projectDir` holds the stacks. Its time-outs
+ * never fire: none of these runs studies one, and a busy machine must not fire one.
+ */
 export const startInProjectDir = async (projectDir: string, ...args: string[]) => {
   let stdout = "";
   let stderr = "";
@@ -68,6 +73,7 @@ export const startInProjectDir = async (projectDir: string, ...args: string[]) =
     { write: (text: string) => (stderr += text) },
     process.cwd(),
     projectDir,
+    new TestClock(),
   );
   return { status, stdout, stderr };
 };

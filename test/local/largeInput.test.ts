@@ -14,9 +14,10 @@ import { orderOfSize } from "../../local/seed";
 import { loadStackDefinition } from "../../local/stackDefinition";
 import { jsonBytes, peakStateBytes, stateSizeLimitBytes } from "../../local/stateSize";
 import { eventsOfType, modeNames, Run, testRetryScale } from "./harness";
+import { TestClock } from "./testClock";
 import type { StackDefinition } from "../../local/stackDefinition";
 
-/** A run whose verdict cannot depend on a busy machine: each Task waits its real TimeoutSeconds. */
+/** A run whose verdict cannot depend on a busy machine: no time-out fires on the test's clock. */
 async function runOn(stack: StackDefinition, input: unknown): Promise<Run> {
   const api = await startOrderApi({ stage: stack.definitionSettings.stage });
   try {
@@ -26,7 +27,7 @@ async function runOn(stack: StackDefinition, input: unknown): Promise<Run> {
       apiOrigins: { [stack.definitionSettings.endpoint]: api.origin },
       input,
       retryScale: testRetryScale,
-      timeoutScale: 1,
+      clock: new TestClock(),
     });
     return { result, api };
   } finally {

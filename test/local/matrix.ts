@@ -12,6 +12,7 @@ import { Faults, FaultSpec } from "../../local/api/faults";
 import { LocalRun, runUnderEventShapes } from "../../local/localRun";
 import { EventShape, eventShapes } from "../../local/safetyNet";
 import { Mode, modeNames, modes, oneItemOrder } from "./harness";
+import { TestClock } from "./testClock";
 
 export interface MatrixCase {
   readonly name: string;
@@ -60,12 +61,10 @@ export const matrixCases = (mode: Mode): MatrixCase[] => [
 ];
 
 /**
- * Retry pauses of 1-2 ms. Task timeouts of 200 ms where a timeout is the fault, so those runs end
- * soon; of 3 s in every other case, so that a machine busy with the other runs never turns a slow
+ * Retry pauses of 1-2 ms. A time-out fires only where a call is held (a timeout fault), as soon as
+ * the API holds it (test/local/testClock.ts): a machine busy with the other runs never turns a slow
  * answer into a spurious States.Timeout, which would change what the case proves.
  */
-const timeoutFaultScale = 1 / 150;
-const timeoutScale = 1 / 10;
 const retryScale = 1 / 1000;
 /**
  * Runs at once. A run mostly waits on loopback calls and retry pauses, so more runs at once than
@@ -75,16 +74,6 @@ const concurrency = 24;
 /** EventBridge's 186 attempts, bounded here: a dead letter after 4 says the same. */
 const safetyNetMaxAttempts = 4;
 
-const timesOut = (testCase: MatrixCase): boolean => testCase.name.endsWith(" timeoutx*");
-
-/**
- * How long a safety-net delivery waits for its answer. The events route answers every delivery
- * but in one case, so a generous wait there: a machine busy with the other runs must not turn a
- * slow answer into a dead letter. Where it never answers, the attempts end soon.
- */
-const deliveryTimeoutMs = (testCase: MatrixCase): number =>
-  testCase.name === faultCaseName(routes.receiveEvent.operation, "timeoutx*") ? 50 : 5_000;
-
 type ShapedRuns = ReadonlyMap<EventShape, LocalRun>;
 let all: Promise<ReadonlyMap<Mode, ReadonlyMap<string, ShapedRuns>>> | undefined;
 
@@ -92,13 +81,11 @@ let all: Promise<ReadonlyMap<Mode, ReadonlyMap<string, ShapedRuns>>> | undefined
 function allRuns(): Promise<ReadonlyMap<Mode, ReadonlyMap<string, ShapedRuns>>> {
   all ??= (async () => {
     const runs = new Map(modeNames.map((mode) => [mode, new Map<string, ShapedRuns>()]));
-    // The timeout cases wait longest: started first, they overlap with all the others.
-    const queue = modeNames
-      .flatMap((mode) => matrixCases(mode).map((testCase) => ({ mode, testCase })))
-      .sort((a, b) => Number(timesOut(b.testCase)) - Number(timesOut(a.testCase)));
+    const queue = modeNames.flatMap((mode) => matrixCases(mode).map((testCase) => ({ mode, testCase })));
     const worker = async () => {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
         const { mode, testCase } = next;
+        const clock = new TestClock();
         const { definition, definitionSettings, stateMachines } = modes[mode];
         runs.get(mode)!.set(
           testCase.name,
@@ -108,12 +95,11 @@ function allRuns(): Promise<ReadonlyMap<Mode, ReadonlyMap<string, ShapedRuns>>> 
               definitionSettings,
               stateMachines,
               input: oneItemOrder,
-              faults: testCase.faults,
+              faults: clock.firingWhenHeld(testCase.faults, [definition, ...Object.values(stateMachines)]),
               abortAt: testCase.abortAt,
               retryScale,
-              timeoutScale: timesOut(testCase) ? timeoutFaultScale : timeoutScale,
+              clock,
               safetyNetMaxAttempts,
-              safetyNetAttemptTimeoutMs: deliveryTimeoutMs(testCase),
             },
             eventShapes,
           ),

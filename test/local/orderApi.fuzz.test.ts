@@ -3,12 +3,14 @@ import { connect } from "node:net";
 import { OrderApi, RecordedRequest, startOrderApi } from "../../local/api/server";
 import { runExecution } from "../../local/runner";
 import { dev, run, sampleOrder, testRetryScale } from "./harness";
+import { TestClock } from "./testClock";
 
 /** Change it to explore; a failure prints the seed and the case, which replays it exactly. */
 const seed = 0x5eed_0011;
 const cases = 2400;
 const concurrency = 16;
-const answerWaitMs = 2000;
+/** Far past any answer on a busy machine: only an API that never answers waits it out. */
+const answerWaitMs = 10_000;
 
 /** mulberry32: a tiny seeded PRNG, so every run sends the same requests. */
 function prng(state: number) {
@@ -290,6 +292,7 @@ describe("the local order API under fuzzing", () => {
       apiOrigins: { [dev.definitionSettings.endpoint]: api.origin },
       input: sampleOrder,
       retryScale: testRetryScale,
+      clock: new TestClock(),
     });
     assert.equal(result.status, "SUCCEEDED");
     assert.equal(

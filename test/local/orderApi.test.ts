@@ -213,7 +213,8 @@ describe("the local order API", () => {
     const started = Date.now();
     await held.close();
     assert.equal(await pending, "hung up");
-    assert.ok(Date.now() - started < 1000, `closed in ${Date.now() - started} ms`);
+    // Well short of the 60 s the latency holds the call, however busy the machine.
+    assert.ok(Date.now() - started < 30_000, `closed in ${Date.now() - started} ms`);
   });
 
   it("records each request with its method, path, query, headers, body and answer", async () => {

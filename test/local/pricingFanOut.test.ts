@@ -16,6 +16,7 @@ import { localPricingStateMachineArn } from "../../local/stackDefinition";
 import { TracePrinter } from "../../local/trace";
 import { dev, devExpress, eventsOfType, oneItemOrder, runOn, sampleOrder, testRetryScale } from "./harness";
 import { faultCaseName, matrixRuns, stopCaseName } from "./matrix";
+import { TestClock } from "./testClock";
 
 const pricingArn = localPricingStateMachineArn("dev", "us-east-1");
 const exitedOutput = (result: ExecutionResult, state: string) => {
@@ -87,7 +88,7 @@ describe("the pricing child, run locally (pricingFanOut express)", () => {
     before(async () => {
       runs = await Promise.all(
         [1, devExpress.settings.maxCartItems].map((size) =>
-          runOrder(devExpress, orderOfSize(size), { retryScale: testRetryScale }),
+          runOrder(devExpress, orderOfSize(size), { retryScale: testRetryScale, clock: new TestClock() }),
         ),
       );
     });
@@ -114,8 +115,7 @@ describe("the pricing child, run locally (pricingFanOut express)", () => {
   describe("a failure inside the child", () => {
     let inline: ReadonlyMap<string, LocalRun>;
     let express: ReadonlyMap<string, LocalRun>;
-    before(async function () {
-      this.timeout(60_000);
+    before(async () => {
       [inline, express] = await Promise.all([matrixRuns("inline"), matrixRuns("express")]);
     });
 
@@ -165,12 +165,18 @@ describe("the pricing child, run locally (pricingFanOut express)", () => {
   });
 
   it("ends the order with one OrderFailed naming Price Cart when the child outlasts its TimeoutSeconds", async () => {
-    // The child's 10 s are 67 ms here, and every call takes 40 ms: it times out in the Map.
+    // The child's time is up while it waits for a price, in the Map.
     const child = { ...devExpress.stateMachines[pricingArn], TimeoutSeconds: 10 };
+    const clock = new TestClock();
+    const faults = new Faults()
+      .fail(routes.getPrices.operation, { kind: "timeout", count: 1 })
+      .whenHeld(() =>
+        clock.fire(({ kind, executionArn }) => kind === "execution" && executionArn.includes(":express:")),
+      );
     const run = await runOrder({ ...devExpress, stateMachines: { [pricingArn]: child } }, oneItemOrder, {
-      faults: new Faults().delay(40),
+      faults,
       retryScale: testRetryScale,
-      timeoutScale: 1 / 150,
+      clock,
     });
     assert.deepEqual(
       run.execution.children.map((execution) => execution.status),
@@ -190,12 +196,20 @@ describe("the pricing child, run locally (pricingFanOut express)", () => {
   });
 
   it("lets the child run to its end when the order times out while it runs, and discards its answer", async () => {
-    // The order's 10 s are 67 ms here; the child's calls take 40 ms each, so it is still pricing.
+    // The order's time is up while the child waits for a price.
     const definition = { ...devExpress.definition, TimeoutSeconds: 10 };
+    const clock = new TestClock();
+    const faults = new Faults()
+      .fail(routes.getPrices.operation, { kind: "timeout", count: 1 })
+      .whenHeld(() => {
+        clock.fire(({ kind, executionArn }) => kind === "execution" && executionArn.includes(":execution:"));
+        // The child runs on: its held call times out, is retried and answered, and it ends by itself.
+        clock.fire((subject) => subject.kind === "task" && subject.state === routes.getPrices.operation);
+      });
     const run = await runOrder({ ...devExpress, definition }, oneItemOrder, {
-      faults: new Faults().delay(40),
+      faults,
       retryScale: testRetryScale,
-      timeoutScale: 1 / 150,
+      clock,
     });
     assert.equal(run.result.status, "TIMED_OUT");
     // StopExecution does not support Express executions: in AWS the child runs on, as here.
@@ -216,6 +230,7 @@ describe("the pricing child, run locally (pricingFanOut express)", () => {
   it("fails Price Cart with Sfn.StateMachineDoesNotExistException for a state machine it may not start, then announces it", async () => {
     const run = await runOrder({ ...devExpress, stateMachines: {} }, oneItemOrder, {
       retryScale: testRetryScale,
+      clock: new TestClock(),
     });
     assert.deepEqual(run.execution.children, []);
     const retried = run.execution.events.filter(
@@ -243,6 +258,7 @@ describe("the pricing child, run locally (pricingFanOut express)", () => {
     };
     const run = await runOrder({ ...devExpress, stateMachines: { [pricingArn]: child } }, oneItemOrder, {
       retryScale: testRetryScale,
+      clock: new TestClock(),
     });
     assert.equal(run.result.error, outcomeErrors.failureAnnounced);
     const [failed] = eventsOfType(run.api, "OrderFailed");
@@ -256,6 +272,7 @@ describe("the pricing child, run locally (pricingFanOut express)", () => {
     );
     const run = await runOrder(devExpress, oneItemOrder, {
       onEvent: (event, scope) => printer.print(event, scope),
+      clock: new TestClock(),
     });
     assert.equal(run.result.status, "SUCCEEDED");
     const shown = lines.map((line) => line.replace(/\d+ ms$/, "N ms"));

@@ -6,6 +6,7 @@ import { Faults } from "../../local/api/faults";
 import { runLocally } from "../../local/localRun";
 import { abortError, executionTimeoutError, runExecution } from "../../local/runner";
 import { dev, oneItemOrder } from "./harness";
+import { TestClock } from "./testClock";
 
 const runOnce = (more: Partial<Parameters<typeof runLocally>[0]> = {}) =>
   runLocally({
@@ -15,6 +16,7 @@ const runOnce = (more: Partial<Parameters<typeof runLocally>[0]> = {}) =>
     retryScale: 1 / 1000,
     timeoutScale: 1 / 150,
     safetyNetMaxAttempts: 2,
+    clock: new TestClock(),
     ...more,
   });
 
@@ -42,16 +44,28 @@ describe("the local run's final status", () => {
 
   it("is TIMED_OUT with States.Timeout when the execution outlasts its TimeoutSeconds, scaled", async () => {
     const definition = { ...dev.definition, TimeoutSeconds: 10 };
-    const run = await runOnce({ definition, faults: new Faults().delay(40) });
+    // The execution's time is up while Tax.GetTaxes waits for its answer.
+    const clock = new TestClock();
+    const faults = new Faults()
+      .fail(routes.getTaxes.operation, { kind: "timeout", count: 1 })
+      .whenHeld(() => clock.fire((subject) => subject.kind === "execution"));
+    const run = await runOnce({ definition, faults, clock });
     assert.deepEqual([run.result.status, run.result.error], ["TIMED_OUT", executionTimeoutError]);
     assert.match(run.result.cause ?? "", /TimeoutSeconds \(10 s, 67 ms locally\)/);
     assert.equal(run.result.calls[routes.updateOrder.operation], 0);
   });
 
+  it("times nothing out on a test's clock, however slow the answers: the test decides what times out", async () => {
+    // 1 ms Task timeouts on real timers; 5 ms answers: only the clock keeps them from firing.
+    const run = await runOnce({ timeoutScale: 1 / 30_000, faults: new Faults().delay(5) });
+    assert.equal(run.result.status, "SUCCEEDED");
+    assert.deepEqual(failedStates(run), []);
+  });
+
   it("retries a call that outlasts its Task's TimeoutSeconds as States.Timeout, then succeeds", async () => {
-    const run = await runOnce({
-      faults: new Faults().fail(routes.getTaxes.operation, { kind: "timeout", count: 1 }),
-    });
+    const clock = new TestClock();
+    const faults = new Faults().fail(routes.getTaxes.operation, { kind: "timeout", count: 1 });
+    const run = await runOnce({ faults: clock.firingWhenHeld(faults, dev.definition), clock });
     assert.equal(run.result.status, "SUCCEEDED");
     assert.deepEqual(failedStates(run), [`${routes.getTaxes.operation}: States.Timeout`]);
     const taxes = run.result.requests.filter((request) => request.path === "/dev/taxes");

@@ -11,6 +11,7 @@ import {
   runSafetyNet,
   stateMachineArnOf,
 } from "../../local/safetyNet";
+import { TestClock } from "./testClock";
 
 const executionArn = "arn:aws:states:us-east-1:000000000000:execution:orders:run-1";
 const ended = (status: "FAILED" | "TIMED_OUT" | "ABORTED" | "SUCCEEDED", error = "States.Runtime") =>
@@ -116,7 +117,11 @@ describe("the safety net, emulated", () => {
     after(() => new Promise((resolve) => server.close(resolve)));
 
     it("POSTs the rendered event to the stage's events route with the target's headers", async () => {
-      const outcome = await runSafetyNet(ended("TIMED_OUT"), {}, { origin, stage: "dev" });
+      const outcome = await runSafetyNet(
+        ended("TIMED_OUT"),
+        {},
+        { origin, stage: "dev", clock: new TestClock() },
+      );
       assert.equal(outcome.matched && outcome.outcome, "delivered");
       assert.deepEqual(
         received.map(({ path, key }) => [path, key]),
@@ -127,7 +132,11 @@ describe("the safety net, emulated", () => {
 
     it("retries a 503 and a 429, as EventBridge does, then delivers", async () => {
       answers = [503, 429];
-      const outcome = await runSafetyNet(ended("ABORTED"), {}, { origin, stage: "dev" });
+      const outcome = await runSafetyNet(
+        ended("ABORTED"),
+        {},
+        { origin, stage: "dev", clock: new TestClock() },
+      );
       assert.ok(outcome.matched);
       assert.deepEqual(
         outcome.attempts.map((attempt) => attempt.status),
@@ -138,13 +147,21 @@ describe("the safety net, emulated", () => {
 
     it("dead-letters after its attempts are spent", async () => {
       answers = [500, 500, 500];
-      const outcome = await runSafetyNet(ended("FAILED"), {}, { origin, stage: "dev", maxAttempts: 3 });
+      const outcome = await runSafetyNet(
+        ended("FAILED"),
+        {},
+        { origin, stage: "dev", clock: new TestClock(), maxAttempts: 3 },
+      );
       assert.deepEqual([outcome.matched && outcome.outcome, received.length], ["dead-lettered", 3]);
     });
 
     it("dead-letters a 400 at once: the request itself is refused", async () => {
       answers = [400];
-      const outcome = await runSafetyNet(ended("FAILED"), {}, { origin, stage: "dev" });
+      const outcome = await runSafetyNet(
+        ended("FAILED"),
+        {},
+        { origin, stage: "dev", clock: new TestClock() },
+      );
       assert.deepEqual([outcome.matched && outcome.outcome, received.length], ["dead-lettered", 1]);
     });
 
@@ -152,7 +169,7 @@ describe("the safety net, emulated", () => {
       const outcome = await runSafetyNet(
         ended("ABORTED"),
         {},
-        { origin, stage: "dev", workflowType: "EXPRESS" },
+        { origin, stage: "dev", clock: new TestClock(), workflowType: "EXPRESS" },
       );
       assert.deepEqual(
         [outcome.matched, !outcome.matched && outcome.sent, received.length],
@@ -161,7 +178,11 @@ describe("the safety net, emulated", () => {
     });
 
     it("sends nothing for an execution the rule does not match", async () => {
-      const outcome = await runSafetyNet(ended("SUCCEEDED"), {}, { origin, stage: "dev" });
+      const outcome = await runSafetyNet(
+        ended("SUCCEEDED"),
+        {},
+        { origin, stage: "dev", clock: new TestClock() },
+      );
       assert.deepEqual([outcome.matched, received.length], [false, 0]);
     });
 

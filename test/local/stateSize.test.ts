@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { AslDefinition } from "../../components/asl";
 import { startSyncExecution } from "../../components/definition";
 import { ExecutionResult, runExecution } from "../../local/runner";
+import { TestClock } from "./testClock";
 import { checkStateSize, DataLimitExceededError, stateSizeLimitBytes } from "../../local/stateSize";
 
 describe("checkStateSize", () => {
@@ -103,6 +104,7 @@ describe("the local run's state size limit, as Step Functions enforces it", () =
       definition: probe,
       input: { items: [item], extra },
       apiOrigins: {},
+      clock: new TestClock(),
       stateMachines: { [childArn]: { StartAt: "Echo", States: { Echo: { Type: "Pass", End: true } } } },
     });
 

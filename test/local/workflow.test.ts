@@ -5,6 +5,7 @@ import { outcomeErrors } from "../../components/outcomes";
 import { runLocally } from "../../local/localRun";
 import { orderOfSize } from "../../local/seed";
 import { dev, eventsOfType, run, Run, sampleOrder, testRetryScale } from "./harness";
+import { TestClock } from "./testClock";
 
 /** The sample order priced by hand from local/seed.ts (customer in DE: standard 19 %, food 7 %). */
 const expectedTotals = {
@@ -149,7 +150,13 @@ describe("the workflow, run locally", () => {
     const definitionSettings = { ...dev.definitionSettings, maxCartItems: 3 };
     const definition = buildDefinition(definitionSettings);
     const runSmall = (size: number) =>
-      runLocally({ definition, definitionSettings, input: orderOfSize(size), retryScale: testRetryScale });
+      runLocally({
+        definition,
+        definitionSettings,
+        input: orderOfSize(size),
+        retryScale: testRetryScale,
+        clock: new TestClock(),
+      });
 
     it("prices a cart of exactly 3 products", async () => {
       const { result } = await runSmall(3);

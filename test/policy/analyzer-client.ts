@@ -40,6 +40,11 @@ export interface ServeOptions {
   runPolicyPack?: string;
   /** Options for node itself, before the script. */
   nodeArgs?: string[];
+  /**
+   * Started as mocha loads a test file, before any test needs it: then it must neither outlive mocha
+   * nor keep it waiting when no test of it runs (--grep).
+   */
+  startedAtLoad?: boolean;
 }
 
 /** Starts the pack in `packDir` and connects to the port it prints, or rejects with what it wrote. */
@@ -50,6 +55,12 @@ export function servePack(packDir: string, options: ServeOptions = {}): Promise<
     options.runPolicyPack ?? require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
   const args = [...(options.nodeArgs ?? []), runPolicyPack, ENGINE_ADDRESS, "."];
   const pack = spawn(process.execPath, args, { cwd: packDir, env });
+  if (options.startedAtLoad) {
+    process.once("exit", () => pack.kill());
+    pack.unref();
+    (pack.stdout as unknown as { unref(): void }).unref();
+    (pack.stderr as unknown as { unref(): void }).unref();
+  }
   return new Promise((resolve, reject) => {
     let stdout = "";
     let stderr = "";

@@ -41,3 +41,18 @@ describe("npm run bench, on a dev stack it cannot measure", () => {
     assert.match(message, /pricingFanOut "express" only saves transitions of a STANDARD workflow/);
   });
 });
+
+describe("npm run bench -- --stack", () => {
+  it("refuses a stack the project does not have, naming the ones it has, before measuring", async () => {
+    const written: string[] = [];
+    const error = await main(process.cwd(), (text) => written.push(text), {
+      stack: "nope",
+      modes: ["inline"],
+    }).then(
+      () => assert.fail("the bench ran"),
+      (thrown: unknown) => thrown as Error,
+    );
+    assert.match(error.message, /^No stack "nope": there is no Pulumi\.nope\.yaml\. Stacks: dev, prod\./);
+    assert.deepEqual(written, []);
+  });
+});
