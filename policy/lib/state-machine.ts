@@ -1,6 +1,5 @@
 // Reads the parts of a Step Functions state machine the policies check, from either provider: aws (classic)
 // and aws-native name and shape them differently.
-import * as aws from "@pulumi/aws";
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { parseDefinition, ParsedDefinition } from "./asl";
 import { duplicateKey, isJsonObject, JsonObject } from "./json";
@@ -58,9 +57,10 @@ export function definitionOf(type: string, props: JsonObject): ParsedDefinition 
  * applicable, which ends the validation.
  */
 export function readLogging(args: ResourceValidationArgs): LoggingSettings {
-  const classic = args.asType(aws.sfn.StateMachine);
-  if (classic) {
-    const logging: unknown = classic.loggingConfiguration;
+  // Compared by type token, not through args.asType(aws.sfn.StateMachine): importing @pulumi/aws would make every
+  // enforcing stack install it, and the CLI's ts-node type-check its thousands of declaration files, for one string.
+  if (args.type === AWS_STATE_MACHINE) {
+    const logging: unknown = args.props.loggingConfiguration;
     return {
       level: isJsonObject(logging) ? logging.level : undefined,
       destinations: isJsonObject(logging) ? [rawField(logging, "logDestination")] : [],
