@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { OrderProcessingWorkflow } from "./components/orderProcessingWorkflow";
-import { configNamespace, loadStackConfig } from "./components/stackConfig";
+import { configNamespace, loadStackConfig } from "./components/config/stackConfig";
 
 const config = new pulumi.Config(configNamespace);
 const { settings, logKmsKeyArn } = loadStackConfig((key) => config.get(key));

@@ -1,14 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { apiEndpoint } from "./apiGatewayTask";
-import { createAlarms } from "./alarmResources";
-import { orderRoutes } from "./calledRoutes";
-import { buildDefinition } from "./definition";
-import { ApiScope, executionPolicy, trustPolicy } from "./iam";
-import { createPricing } from "./pricingResources";
-import { createSafetyNet } from "./safetyNetResources";
-import { checkStateMachineNames, orderStateMachineName } from "./stateMachineNames";
-import { LogLevel, PricingFanOut, resolveSettings, SettingName, WorkflowType } from "./settings";
+import { apiEndpoint } from "./definition/apiGatewayTask";
+import { createAlarms } from "./resources/alarmResources";
+import { orderRoutes } from "./resources/calledRoutes";
+import { buildDefinition } from "./definition/definition";
+import { ApiScope, executionPolicy, trustPolicy } from "./resources/iam";
+import { createPricing } from "./resources/pricingResources";
+import { createSafetyNet } from "./resources/safetyNetResources";
+import { checkStateMachineNames, orderStateMachineName } from "./resources/stateMachineNames";
+import { LogLevel, resolveSettings, SettingName } from "./config/settings";
+import { PricingFanOut, WorkflowType } from "./config/modes";
 
 export interface OrderProcessingWorkflowArgs {
   /** Id of the API Gateway REST API serving the order routes. */
@@ -38,7 +39,7 @@ export interface OrderProcessingWorkflowArgs {
   readonly mapMaxConcurrency?: number;
   /** Send traces to AWS X-Ray. @default false */
   readonly tracingEnabled?: boolean;
-  /** Validate Order refuses a larger cart before any call; at most 146 (components/limits.ts). @default 100 */
+  /** Validate Order refuses a larger cart before any call; at most 146 (components/config/limits.ts). @default 100 */
   readonly maxCartItems?: number;
   readonly alarms?: {
     /** SNS topic ARN the alarms notify when they fire and when they clear. @default none (alarms without actions) */
@@ -68,7 +69,7 @@ const argNames: { readonly [K in SettingName]: string } = {
  * The order-processing workflow: a Step Functions state machine calling the order API through
  * API Gateway, its least-privilege role, the log group its executions are logged to, the safety
  * net that announces the failures the definition cannot (docs/outcomes.md), and the alarms; with
- * pricingFanOut "express", also the Express pricing child it runs (components/pricingResources.ts).
+ * pricingFanOut "express", also the Express pricing child it runs (components/resources/pricingResources.ts).
  */
 export class OrderProcessingWorkflow extends pulumi.ComponentResource {
   public readonly stateMachineArn: pulumi.Output<string>;
@@ -83,7 +84,7 @@ export class OrderProcessingWorkflow extends pulumi.ComponentResource {
   public readonly safetyNetRuleName: pulumi.Output<string>;
   /** Where the safety net's undeliverable OrderFailed events wait for on-call. */
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
-  /** The CloudWatch alarms, by what they watch (the `suffix` of components/alarms.ts). */
+  /** The CloudWatch alarms, by what they watch (the `suffix` of components/resources/alarms.ts). */
   public readonly alarmNames: pulumi.Output<Record<string, string>>;
   /** pricingFanOut "express": the Express pricing child; undefined inline. */
   public readonly pricingStateMachineArn: pulumi.Output<string> | undefined;

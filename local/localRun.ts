@@ -1,18 +1,19 @@
-import { AslDefinition, statesOf } from "../components/asl";
-import type { DefinitionSettings } from "../components/definition";
+import { AslDefinition, statesOf } from "../components/definition/asl";
+import type { DefinitionSettings } from "../components/definition/definition";
 import { Faults } from "./api/faults";
 import { ApiRecord, startOrderApi } from "./api/server";
 import { runResult, RunResult } from "./runResult";
 import type { StackDefinition } from "./stackDefinition";
-import { defaultTimeoutScale, ExecutionOptions, ExecutionResult, runExecution } from "./runner";
+import { defaultTimeoutScale, ExecutionOptions, runExecution } from "./aws/runner";
+import { ExecutionResult } from "./aws/execution";
 import {
   deliveryTimeoutSeconds,
   EventShape,
   runSafetyNet,
   SafetyNetOptions,
   SafetyNetOutcome,
-} from "./safetyNet";
-import type { TimeoutClock } from "./timeoutClock";
+} from "./aws/safetyNet";
+import type { TimeoutClock } from "./aws/timeoutClock";
 
 export interface LocalRunOptions {
   readonly definition: AslDefinition;

@@ -1,10 +1,10 @@
 import { routes } from "../components/routes";
-import type { WorkflowType } from "../components/settings";
-import { Billing, billingOf, statesEntered } from "./billing";
+import type { WorkflowType } from "../components/config/modes";
+import { Billing, billingOf, statesEntered } from "./aws/billing";
 import type { ApiRecord } from "./api/server";
 import type { Cart } from "./api/orderService";
-import type { ExecutionResult, FinalStatus } from "./runner";
-import type { SafetyNetOutcome } from "./safetyNet";
+import type { ExecutionResult, FinalStatus } from "./aws/execution";
+import type { SafetyNetOutcome } from "./aws/safetyNet";
 
 /** `npm start -- --json`: everything a run did, as one JSON object a script or a test can read. */
 export interface RunResult {

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { apiEndpoint } from "../components/apiGatewayTask";
-import type { AslDefinition } from "../components/asl";
-import { buildDefinition, DefinitionSettings } from "../components/definition";
-import { buildPricingDefinition } from "../components/pricingDefinition";
-import { resolveSettings, WorkflowSettings } from "../components/settings";
-import { configNamespace, loadStackConfig } from "../components/stackConfig";
-import { pricingStateMachineName } from "../components/stateMachineNames";
+import { apiEndpoint } from "../components/definition/apiGatewayTask";
+import type { AslDefinition } from "../components/definition/asl";
+import { buildDefinition, DefinitionSettings } from "../components/definition/definition";
+import { buildPricingDefinition } from "../components/definition/pricingDefinition";
+import { resolveSettings, WorkflowSettings } from "../components/config/settings";
+import { configNamespace, loadStackConfig } from "../components/config/stackConfig";
+import { pricingStateMachineName } from "../components/resources/stateMachineNames";
 
 export interface StackDefinition {
   readonly stack: string;

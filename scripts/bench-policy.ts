@@ -7,10 +7,10 @@
 // Run: npm run bench:policy
 import { performance } from "node:perf_hooks";
 import { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
-import { buildDefinition } from "../components/definition";
-import { orderRoutes } from "../components/calledRoutes";
-import { executionPolicy } from "../components/iam";
-import { defaults } from "../components/settings";
+import { buildDefinition } from "../components/definition/definition";
+import { orderRoutes } from "../components/resources/calledRoutes";
+import { executionPolicy } from "../components/resources/iam";
+import { defaults } from "../components/config/settings";
 import { parseDefinition, walkStates } from "../policy/lib/asl";
 import { stepfunctionsRoleMatchesApiCalls } from "../policy/policies/stepfunctions-role-matches-api-calls";
 import { stepfunctionsRoleMatchesApiCallsUnverified } from "../policy/policies/stepfunctions-role-matches-api-calls-unverified";

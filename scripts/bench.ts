@@ -3,17 +3,18 @@
  * (docs/pricing-fan-out.md), measured locally with a fixed latency per API call. A benchmark to
  * read, not a test: nothing here passes or fails.
  */
-import type { PricingFanOut, WorkflowType } from "../components/settings";
+import type { PricingFanOut, WorkflowType } from "../components/config/modes";
 import { Faults } from "../local/api/faults";
 import { startOrderApi } from "../local/api/server";
-import { billingOf } from "../local/billing";
-import { ExecutionResult, runExecution } from "../local/runner";
-import { orderOfSize } from "../local/seed";
-import { exitCodes } from "../local/cli";
-import { UsageError } from "../local/cliArgs";
-import { ConfigError, loadStackForCli } from "../local/cliStack";
+import { billingOf } from "../local/aws/billing";
+import { runExecution } from "../local/aws/runner";
+import { ExecutionResult } from "../local/aws/execution";
+import { orderOfSize } from "../local/api/seed";
+import { exitCodes } from "../local/cli/cli";
+import { UsageError } from "../local/cli/cliArgs";
+import { ConfigError, loadStackForCli } from "../local/cli/cliStack";
 import type { StackDefinition } from "../local/stackDefinition";
-import { peakStateBytes, stateSizeLimitBytes } from "../local/stateSize";
+import { peakStateBytes, stateSizeLimitBytes } from "../local/aws/stateSize";
 import { BenchRequest, benchRequest, defaultBenchRequest } from "./benchArgs";
 
 const latencyMs = 20;

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import type { PricingFanOut } from "../components/settings";
-import { exitCodes } from "../local/cli";
+import type { PricingFanOut } from "../components/config/modes";
+import { exitCodes } from "../local/cli/cli";
 
 /**
  * `npm run bench:policy` takes no options but `-h`/`--help`: anything else is refused rather than

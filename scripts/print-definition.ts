@@ -3,10 +3,10 @@
  * with `--pricing`, its Express pricing child's (pricingFanOut "express").
  */
 import { parseArgs } from "node:util";
-import type { Output } from "../local/cli";
-import { exitCodes, quietWhenClosed } from "../local/cli";
-import { UsageError } from "../local/cliArgs";
-import { ConfigError, loadStackForCli } from "../local/cliStack";
+import type { Output } from "../local/cli/cli";
+import { exitCodes, quietWhenClosed } from "../local/cli/cli";
+import { UsageError } from "../local/cli/cliArgs";
+import { ConfigError, loadStackForCli } from "../local/cli/cliStack";
 
 export const usage = `Print the Amazon States Language definition a stack deploys, as JSON.
 

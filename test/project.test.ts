@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
-import { maxCartItemsLimit } from "../components/limits";
-import { defaults } from "../components/settings";
-import { configNamespace } from "../components/stackConfig";
+import { maxCartItemsLimit } from "../components/config/limits";
+import { defaults } from "../components/config/settings";
+import { configNamespace } from "../components/config/stackConfig";
 
 const project = parse(readFileSync("Pulumi.yaml", "utf8"));
 

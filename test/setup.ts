@@ -4,7 +4,7 @@
  * on console.warn once per deployment test. Those expected lines are kept out of the output; a test
  * about the warning replaces console.warn with its own spy, which sees them.
  */
-import "../local/nodeVersion";
+import "../local/cli/nodeVersion";
 
 const expectedWarning = /^warning: \[runtime\] apiId "MyApiId" is not in API Gateway's id format/;
 const warn = console.warn.bind(console);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Contract, Operation, Schema } from "./contract";
 import type { ServiceResponse } from "./orderService";
-import type { FaultHook, InjectedCall } from "./server";
+import type { FaultHook, InjectedCall } from "./faultHook";
 
 /**
  * How one route misbehaves on its next calls:

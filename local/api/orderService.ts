@@ -1,5 +1,5 @@
 import type { RouteKey } from "../../components/routes";
-import type { Customer, Price, Product, Seed } from "../seed";
+import type { Customer, Price, Product, Seed } from "./seed";
 
 /** A request that has already passed the contract check, so its fields exist and have their types. */
 export interface ServiceRequest {

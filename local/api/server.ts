@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from "node:http";
 import Fastify, { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { idempotencyHeader } from "../../components/apiGatewayTask";
+import { idempotencyHeader } from "../../components/definition/apiGatewayTask";
 import { Route, RouteKey, routes } from "../../components/routes";
-import { seed } from "../seed";
+import { seed } from "./seed";
 import { Contract, Operation } from "./contract";
 import { Faults } from "./faults";
 import { IdempotencyStore } from "./idempotency";
@@ -23,27 +23,6 @@ export interface RecordedRequest {
   response?: unknown;
   /** True when an Idempotency-Key made the API answer with a response it had already given. */
   replayed?: boolean;
-}
-
-/** One call of a route, as the fault injection sees it. */
-export interface InjectedCall {
-  readonly route: Route;
-  /** The route as the contract documents it, for a fault that must know the response's shape. */
-  readonly contract: Contract;
-  readonly operation: Operation;
-  /** Aborted when the caller hangs up or the API closes: nobody is left to answer. */
-  readonly signal: AbortSignal;
-  /** Does the real work (contract check, idempotency, the service) and returns its answer. */
-  handle(): ServiceResponse;
-}
-
-/**
- * The server's only question to the fault injection: how to answer one call of a route. It may
- * delay the answer, replace it, do the work and answer something else, or answer nothing
- * (undefined) once the caller is gone. New fault kinds change what `respond` does, not the server.
- */
-export interface FaultHook {
-  respond(call: InjectedCall): Promise<ServiceResponse | undefined>;
 }
 
 export interface OrderApiOptions {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import aslValidator from "asl-validator";
-import { AslState, statesOf } from "../../components/asl";
-import { retryPolicy, throttlingErrors, transientErrors } from "../../components/apiGatewayTask";
+import { AslState, statesOf } from "../../components/definition/asl";
+import { retryPolicy, throttlingErrors, transientErrors } from "../../components/definition/apiGatewayTask";
 import {
   buildDefinition,
   checkResponseState,
@@ -10,9 +10,9 @@ import {
   recordFailureState,
   selectResultState,
   states,
-} from "../../components/definition";
-import { callBudgetSeconds, executionTimeoutSeconds } from "../../components/limits";
-import { outcomeErrors } from "../../components/outcomes";
+} from "../../components/definition/definition";
+import { callBudgetSeconds, executionTimeoutSeconds } from "../../components/config/limits";
+import { outcomeErrors } from "../../components/definition/outcomes";
 import { routes } from "../../components/routes";
 
 const settings = {

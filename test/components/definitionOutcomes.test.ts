@@ -1,11 +1,11 @@
 // The definition's outcomes, run in the local engine with stub answers instead of an API: each
 // test gives one route a bad answer and checks how the execution ends and what it announced.
 import assert from "node:assert/strict";
-import { StateMachine } from "../../local/engine";
-import { buildDefinition, states } from "../../components/definition";
-import { outcomeErrors } from "../../components/outcomes";
+import { StateMachine } from "../../local/aws/engine";
+import { buildDefinition, states } from "../../components/definition/definition";
+import { outcomeErrors } from "../../components/definition/outcomes";
 import { routes } from "../../components/routes";
-import { scaledRetryWaits } from "../../local/retryWaits";
+import { scaledRetryWaits } from "../../local/aws/retryWaits";
 
 const definition = buildDefinition({
   endpoint: "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",

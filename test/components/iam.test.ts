@@ -7,10 +7,10 @@ import {
   safetyNetInvokePolicy,
   safetyNetTrustPolicy,
   trustPolicy,
-} from "../../components/iam";
-import { orderRoutes, pricingRoutes } from "../../components/calledRoutes";
+} from "../../components/resources/iam";
+import { orderRoutes, pricingRoutes } from "../../components/resources/calledRoutes";
 import { routes } from "../../components/routes";
-import { orderStateMachineName, pricingStateMachineName } from "../../components/stateMachineNames";
+import { orderStateMachineName, pricingStateMachineName } from "../../components/resources/stateMachineNames";
 import { conditionHolds } from "../support/iamConditions";
 
 const scope = {

@@ -7,7 +7,7 @@ import {
   maxCartItemsLimit,
   taxesUrlFixedLength,
   taxLineMaxLength,
-} from "../../components/limits";
+} from "../../components/config/limits";
 
 const schemas = parse(readFileSync("api/order-api.openapi.yaml", "utf8")).components.schemas;
 const maxLength = (pattern: string) => Number(/\{1,(\d+)\}/.exec(pattern)![1]);

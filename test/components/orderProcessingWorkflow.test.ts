@@ -1,20 +1,20 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { pricingRoutes } from "../../components/calledRoutes";
-import { invokeArns, logDeliveryActions } from "../../components/iam";
-import { buildPricingDefinition } from "../../components/pricingDefinition";
+import { pricingRoutes } from "../../components/resources/calledRoutes";
+import { invokeArns, logDeliveryActions } from "../../components/resources/iam";
+import { buildPricingDefinition } from "../../components/definition/pricingDefinition";
 import { routes } from "../../components/routes";
 import {
   executionStatusEventPattern,
   orderFailedTarget,
   safetyNetRetryPolicy,
-} from "../../components/safetyNet";
+} from "../../components/resources/safetyNet";
 import {
   OrderProcessingWorkflow,
   OrderProcessingWorkflowArgs,
 } from "../../components/orderProcessingWorkflow";
-import { InvalidSettingsError } from "../../components/settings";
-import { matchesEventPattern } from "../../local/eventPattern";
+import { InvalidSettingsError } from "../../components/config/settings";
+import { matchesEventPattern } from "../../local/aws/eventPattern";
 import { conditionHolds } from "../support/iamConditions";
 import { account, installMocks, region, Registration, settle, valueOf } from "../support/mocks";
 

@@ -4,22 +4,22 @@
  */
 import assert from "node:assert/strict";
 import aslValidator from "asl-validator";
-import { AslDefinition, statesOf } from "../../components/asl";
+import { AslDefinition, statesOf } from "../../components/definition/asl";
 import {
   buildDefinition,
   DefinitionSettings,
   recordFailureState,
   startSyncExecution,
   states,
-} from "../../components/definition";
+} from "../../components/definition/definition";
 import {
   callBudgetSeconds,
   expressMaxSeconds,
   pricingRetryPolicy,
   pricingTaskTimeoutSeconds,
-} from "../../components/limits";
-import { outcomeErrors, pricingFailedError } from "../../components/outcomes";
-import { buildPricingDefinition } from "../../components/pricingDefinition";
+} from "../../components/config/limits";
+import { outcomeErrors, pricingFailedError } from "../../components/definition/outcomes";
+import { buildPricingDefinition } from "../../components/definition/pricingDefinition";
 import { routes } from "../../components/routes";
 
 const childArn = "arn:aws:states:us-east-1:123456789012:stateMachine:orders-prod_pricing-abc";

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { apiGatewayTask } from "../../components/apiGatewayTask";
-import { AslDefinition, statesOf } from "../../components/asl";
-import { orderRoutes, pricingRoutes } from "../../components/calledRoutes";
-import { buildDefinition } from "../../components/definition";
-import { buildPricingDefinition } from "../../components/pricingDefinition";
+import { apiGatewayTask } from "../../components/definition/apiGatewayTask";
+import { AslDefinition, statesOf } from "../../components/definition/asl";
+import { orderRoutes, pricingRoutes } from "../../components/resources/calledRoutes";
+import { buildDefinition } from "../../components/definition/definition";
+import { buildPricingDefinition } from "../../components/definition/pricingDefinition";
 import { arnPath, pathParameters, Route, routes } from "../../components/routes";
-import { defaults, pricingFanOuts } from "../../components/settings";
+import { defaults } from "../../components/config/settings";
+import { pricingFanOuts } from "../../components/config/modes";
 
 const target = { endpoint: "abc1234567.execute-api.us-east-1.amazonaws.com", stage: "dev" };
 const onError = { next: "Handle", resultPath: "$.caught" };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { outcomeErrors, safetyNetSilentErrors } from "../../components/outcomes";
+import { outcomeErrors, safetyNetSilentErrors } from "../../components/definition/outcomes";
 import { Contract } from "../../local/api/contract";
 import { routes } from "../../components/routes";
 import {
@@ -8,7 +8,7 @@ import {
   orderFailedTarget,
   safetyNetRoute,
   safetyNetRetryPolicy,
-} from "../../components/safetyNet";
+} from "../../components/resources/safetyNet";
 
 const stateMachineArn = "arn:aws:states:us-east-1:123456789012:stateMachine:orders-dev-1a2b3c4";
 const pattern = executionStatusEventPattern(stateMachineArn);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { maxCartItemsLimit } from "../../components/limits";
-import { InvalidSettingsError, resolveSettings, WorkflowSettings } from "../../components/settings";
+import { maxCartItemsLimit } from "../../components/config/limits";
+import { InvalidSettingsError, resolveSettings, WorkflowSettings } from "../../components/config/settings";
 
 const valid = { apiId: "MyApiId", stage: "dev" };
 const resolve = (given: Partial<WorkflowSettings>) =>

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { InvalidSettingsError } from "../../components/settings";
-import { configNamespace, loadStackConfig } from "../../components/stackConfig";
+import { InvalidSettingsError } from "../../components/config/settings";
+import { configNamespace, loadStackConfig } from "../../components/config/stackConfig";
 import { stackFileConfig } from "../../local/stackDefinition";
 
 const from = (values: Record<string, string>) => (key: string) => values[key];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createServer, Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApiGatewayError, ApiGatewayInvoker, ApiGatewayParameters } from "../../local/apiGatewayInvoker";
+import { ApiGatewayError, ApiGatewayInvoker, ApiGatewayParameters } from "../../local/aws/apiGatewayInvoker";
 
 const endpoint = "abc123.execute-api.us-east-1.amazonaws.com";
 

@@ -5,17 +5,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { routes } from "../../components/routes";
-import { states } from "../../components/definition";
-import { main, quietWhenClosed } from "../../local/cli";
-import { limits, optionTable, parseCliArgs, usage, UsageError } from "../../local/cliArgs";
-import { ConfigError, loadStackForCli } from "../../local/cliStack";
-import { colorsFor } from "../../local/colors";
-import { didYouMean } from "../../local/didYouMean";
-import { routeOperationFor } from "../../local/faultTargets";
-import { latencyWarnings } from "../../local/latencyWarnings";
+import { states } from "../../components/definition/definition";
+import { main, quietWhenClosed } from "../../local/cli/cli";
+import { limits, optionTable, parseCliArgs, usage, UsageError } from "../../local/cli/cliArgs";
+import { ConfigError, loadStackForCli } from "../../local/cli/cliStack";
+import { colorsFor } from "../../local/cli/colors";
+import { didYouMean } from "../../local/cli/didYouMean";
+import { routeOperationFor } from "../../local/cli/faultTargets";
+import { latencyWarnings } from "../../local/cli/latencyWarnings";
 import { safetyNetAttemptTimeoutMs } from "../../local/localRun";
-import { exitOnUnsupportedNode, nodeVersionProblem } from "../../local/nodeVersion";
-import { TracePrinter } from "../../local/trace";
+import { exitOnUnsupportedNode, nodeVersionProblem } from "../../local/cli/nodeVersion";
+import { TracePrinter } from "../../local/cli/trace";
 import { dev, oneItemOrder, run, startInProcess } from "./harness";
 
 /** A seeded PRNG (mulberry32), so a failing fuzz case replays. */
@@ -42,8 +42,8 @@ describe("npm start", () => {
         "-r",
         "sucrase/register/ts",
         "-r",
-        "./local/nodeVersion.ts",
-        "local/cli.ts",
+        "./local/cli/nodeVersion.ts",
+        "local/cli/cli.ts",
         "--input",
         "samples/empty-cart.json",
       ],

@@ -1,6 +1,6 @@
 /** `npm start -- --stack <stack>` on a stack whose pricingFanOut is express (test/local/harness.ts). */
 import assert from "node:assert/strict";
-import { states } from "../../components/definition";
+import { states } from "../../components/definition/definition";
 import { routes } from "../../components/routes";
 import { expressProject, expressStack, startInProcess, startInProjectDir } from "./harness";
 

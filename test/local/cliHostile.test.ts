@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main, maxInputDepth, readInput } from "../../local/cli";
-import { forgottenDoubleDash, parseCliArgs, UsageError } from "../../local/cliArgs";
-import { stateSizeLimitBytes } from "../../local/stateSize";
+import { main, maxInputDepth, readInput } from "../../local/cli/cli";
+import { forgottenDoubleDash, parseCliArgs, UsageError } from "../../local/cli/cliArgs";
+import { stateSizeLimitBytes } from "../../local/aws/stateSize";
 import { startInProcess } from "./harness";
 
 /** A frame of a stack trace, which a user's mistake must never print. */

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { routes } from "../../components/routes";
-import { parseCliArgs, UsageError } from "../../local/cliArgs";
-import { colorsFor } from "../../local/colors";
-import type { ExecutionStatusChangeEvent } from "../../local/safetyNet";
-import { safetyNetSummary } from "../../local/safetyNetSummary";
+import { parseCliArgs, UsageError } from "../../local/cli/cliArgs";
+import { colorsFor } from "../../local/cli/colors";
+import type { ExecutionStatusChangeEvent } from "../../local/aws/safetyNet";
+import { safetyNetSummary } from "../../local/cli/safetyNetSummary";
 import { startInProcess } from "./harness";
 
 describe("npm start, for outcomes", () => {

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { parse } from "yaml";
-import { responseFields } from "../../components/responses";
+import { responseFields } from "../../components/definition/responses";
 import { Route, RouteKey, routes } from "../../components/routes";
 import { Contract, contractFile, OpenApiDocument, Schema } from "../../local/api/contract";
 import { matchRoute } from "../../local/api/routeMatcher";
 import type { RecordedRequest } from "../../local/api/server";
-import { apiGatewayTasks } from "../../local/definitionStates";
-import { routeOperationFor } from "../../local/faultTargets";
+import { apiGatewayTasks } from "../../local/aws/definitionStates";
+import { routeOperationFor } from "../../local/cli/faultTargets";
 import { dev, oneItemOrder, run, sampleOrder } from "./harness";
 
 const document = parse(readFileSync(contractFile, "utf8")) as OpenApiDocument;

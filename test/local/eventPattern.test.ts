@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { executionStatusEventPattern } from "../../components/safetyNet";
-import { outcomeErrors, safetyNetSilentErrors } from "../../components/outcomes";
-import { matchesEventPattern, UnsupportedPatternError } from "../../local/eventPattern";
+import { executionStatusEventPattern } from "../../components/resources/safetyNet";
+import { outcomeErrors, safetyNetSilentErrors } from "../../components/definition/outcomes";
+import { matchesEventPattern, UnsupportedPatternError } from "../../local/aws/eventPattern";
 
 const machine = "arn:aws:states:us-east-1:000000000000:stateMachine:orders";
 const event = (detail: Record<string, unknown>, more: Record<string, unknown> = {}) => ({

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { retryPolicy } from "../../components/apiGatewayTask";
-import { recordFailureState, states } from "../../components/definition";
-import { outcomeErrors } from "../../components/outcomes";
+import { retryPolicy } from "../../components/definition/apiGatewayTask";
+import { recordFailureState, states } from "../../components/definition/definition";
+import { outcomeErrors } from "../../components/definition/outcomes";
 import { Route, routes } from "../../components/routes";
 import { Contract } from "../../local/api/contract";
 import type { ApiRecord } from "../../local/api/server";
-import { apiGatewayTasks } from "../../local/definitionStates";
-import type { ExecutionEvent, ExecutionResult } from "../../local/runner";
+import { apiGatewayTasks } from "../../local/aws/definitionStates";
+import type { ExecutionEvent, ExecutionResult } from "../../local/aws/execution";
 import { dev, devExpress, eventsOfType, Mode, modeNames, modes, oneItemOrder, runOn } from "./harness";
 import { faultCaseName, FaultLabel, matrixRuns } from "./matrix";
 

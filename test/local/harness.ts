@@ -2,8 +2,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiRecord, OrderApi, startOrderApi } from "../../local/api/server";
-import { main } from "../../local/cli";
-import { ExecutionResult, runExecution } from "../../local/runner";
+import { main } from "../../local/cli/cli";
+import { runExecution } from "../../local/aws/runner";
+import { ExecutionResult } from "../../local/aws/execution";
 import { loadStackDefinition, StackDefinition } from "../../local/stackDefinition";
 import { TestClock } from "./testClock";
 

@@ -5,14 +5,15 @@
  * States.DataLimitExceeded that no Catch sees (issue 16).
  */
 import assert from "node:assert/strict";
-import { maxCartItemsLimit } from "../../components/limits";
-import { outcomeErrors } from "../../components/outcomes";
+import { maxCartItemsLimit } from "../../components/config/limits";
+import { outcomeErrors } from "../../components/definition/outcomes";
 import { routes } from "../../components/routes";
 import { startOrderApi } from "../../local/api/server";
-import { ExecutionResult, runExecution } from "../../local/runner";
-import { orderOfSize } from "../../local/seed";
+import { runExecution } from "../../local/aws/runner";
+import { ExecutionResult } from "../../local/aws/execution";
+import { orderOfSize } from "../../local/api/seed";
 import { loadStackDefinition } from "../../local/stackDefinition";
-import { jsonBytes, peakStateBytes, stateSizeLimitBytes } from "../../local/stateSize";
+import { jsonBytes, peakStateBytes, stateSizeLimitBytes } from "../../local/aws/stateSize";
 import { eventsOfType, modeNames, Run, testRetryScale } from "./harness";
 import { TestClock } from "./testClock";
 import type { StackDefinition } from "../../local/stackDefinition";

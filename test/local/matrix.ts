@@ -6,11 +6,11 @@
  * test files that read them (outcomes.test.ts checks the
  * invariants, faults.test.ts the retries and catches).
  */
-import { states } from "../../components/definition";
+import { states } from "../../components/definition/definition";
 import { routes } from "../../components/routes";
 import { Faults, FaultSpec } from "../../local/api/faults";
 import { LocalRun, runUnderEventShapes } from "../../local/localRun";
-import { EventShape, eventShapes } from "../../local/safetyNet";
+import { EventShape, eventShapes } from "../../local/aws/safetyNet";
 import { Mode, modeNames, modes, oneItemOrder } from "./harness";
 import { TestClock } from "./testClock";
 

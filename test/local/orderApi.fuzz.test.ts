@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { OrderApi, RecordedRequest, startOrderApi } from "../../local/api/server";
-import { runExecution } from "../../local/runner";
+import { runExecution } from "../../local/aws/runner";
 import { dev, run, sampleOrder, testRetryScale } from "./harness";
 import { TestClock } from "./testClock";
 

@@ -5,12 +5,12 @@
  * come from the route table, not from a list here.
  */
 import assert from "node:assert/strict";
-import { states } from "../../components/definition";
-import { outcomeErrors } from "../../components/outcomes";
+import { states } from "../../components/definition/definition";
+import { outcomeErrors } from "../../components/definition/outcomes";
 import { routes } from "../../components/routes";
 import { Faults } from "../../local/api/faults";
 import { LocalRun, runOrder, runUnderEventShapes } from "../../local/localRun";
-import { eventShapes } from "../../local/safetyNet";
+import { eventShapes } from "../../local/aws/safetyNet";
 import { dev, modeNames, modes, oneItemOrder, testRetryScale } from "./harness";
 import { faultCaseName, faultKinds, matrixCases, matrixRuns, stopCaseName, stopStates } from "./matrix";
 import { TestClock } from "./testClock";

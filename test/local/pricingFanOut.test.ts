@@ -3,17 +3,17 @@
  * child from its own definition, as StartSyncExecution would, and the order ends as inline.
  */
 import assert from "node:assert/strict";
-import { states } from "../../components/definition";
-import { outcomeErrors, pricingFailedError } from "../../components/outcomes";
+import { states } from "../../components/definition/definition";
+import { outcomeErrors, pricingFailedError } from "../../components/definition/outcomes";
 import { routes } from "../../components/routes";
 import { Faults } from "../../local/api/faults";
-import { billingOf } from "../../local/billing";
-import { colorsFor } from "../../local/colors";
+import { billingOf } from "../../local/aws/billing";
+import { colorsFor } from "../../local/cli/colors";
 import { LocalRun, runOrder } from "../../local/localRun";
-import type { ExecutionResult } from "../../local/runner";
-import { orderOfSize } from "../../local/seed";
+import type { ExecutionResult } from "../../local/aws/execution";
+import { orderOfSize } from "../../local/api/seed";
 import { localPricingStateMachineArn } from "../../local/stackDefinition";
-import { TracePrinter } from "../../local/trace";
+import { TracePrinter } from "../../local/cli/trace";
 import { dev, devExpress, eventsOfType, oneItemOrder, runOn, sampleOrder, testRetryScale } from "./harness";
 import { faultCaseName, matrixRuns, stopCaseName } from "./matrix";
 import { TestClock } from "./testClock";

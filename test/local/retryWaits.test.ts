@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { retryPolicy } from "../../components/apiGatewayTask";
+import { retryPolicy } from "../../components/definition/apiGatewayTask";
 import { routes } from "../../components/routes";
-import { apiGatewayTasks } from "../../local/definitionStates";
-import { scaledRetryWaits } from "../../local/retryWaits";
+import { apiGatewayTasks } from "../../local/aws/definitionStates";
+import { scaledRetryWaits } from "../../local/aws/retryWaits";
 import { dev } from "./harness";
 
 describe("the local retry pauses", () => {

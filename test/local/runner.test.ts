@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { states } from "../../components/definition";
-import { outcomeErrors } from "../../components/outcomes";
+import { states } from "../../components/definition/definition";
+import { outcomeErrors } from "../../components/definition/outcomes";
 import { routes } from "../../components/routes";
 import { Faults } from "../../local/api/faults";
 import { runLocally } from "../../local/localRun";
-import { abortError, executionTimeoutError, runExecution } from "../../local/runner";
+import { abortError, executionTimeoutError, runExecution } from "../../local/aws/runner";
 import { dev, oneItemOrder } from "./harness";
 import { TestClock } from "./testClock";
 

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { createServer, Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { outcomeErrors } from "../../components/outcomes";
-import { orderFailedTarget } from "../../components/safetyNet";
-import type { ExecutionResult } from "../../local/runner";
+import { outcomeErrors } from "../../components/definition/outcomes";
+import { orderFailedTarget } from "../../components/resources/safetyNet";
+import type { ExecutionResult } from "../../local/aws/execution";
 import {
   executionStatusChangeEvent,
   renderTarget,
   renderTemplate,
   runSafetyNet,
   stateMachineArnOf,
-} from "../../local/safetyNet";
+} from "../../local/aws/safetyNet";
 import { TestClock } from "./testClock";
 
 const executionArn = "arn:aws:states:us-east-1:000000000000:execution:orders:run-1";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { outcomeErrors } from "../../components/outcomes";
-import { colorsFor } from "../../local/colors";
-import type { SafetyNetOutcome } from "../../local/safetyNet";
-import { safetyNetSummary } from "../../local/safetyNetSummary";
+import { outcomeErrors } from "../../components/definition/outcomes";
+import { colorsFor } from "../../local/cli/colors";
+import type { SafetyNetOutcome } from "../../local/aws/safetyNet";
+import { safetyNetSummary } from "../../local/cli/safetyNetSummary";
 
 const plain = colorsFor({ isTTY: false });
 const executionArn = "arn:aws:states:us-east-1:000000000000:execution:orders:run-1";

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import type { AslDefinition } from "../../components/asl";
-import { startSyncExecution } from "../../components/definition";
-import { ExecutionResult, runExecution } from "../../local/runner";
+import type { AslDefinition } from "../../components/definition/asl";
+import { startSyncExecution } from "../../components/definition/definition";
+import { runExecution } from "../../local/aws/runner";
+import { ExecutionResult } from "../../local/aws/execution";
 import { TestClock } from "./testClock";
-import { checkStateSize, DataLimitExceededError, stateSizeLimitBytes } from "../../local/stateSize";
+import { checkStateSize, DataLimitExceededError, stateSizeLimitBytes } from "../../local/aws/stateSize";
 
 describe("checkStateSize", () => {
   /** {"pad":"…"} is 10 bytes more than the pad's characters. */

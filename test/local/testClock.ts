@@ -4,10 +4,10 @@
  * fires it: when the API holds a call (a `timeout` fault), or at a point of the run it chooses.
  */
 import { Faults } from "../../local/api/faults";
-import { Definitions } from "../../local/definitionStates";
-import { routeOperationFor } from "../../local/faultTargets";
-import { safetyNetRoute } from "../../components/safetyNet";
-import { TimeoutClock, TimeoutSubject } from "../../local/timeoutClock";
+import { Definitions } from "../../local/aws/definitionStates";
+import { routeOperationFor } from "../../local/cli/faultTargets";
+import { safetyNetRoute } from "../../components/resources/safetyNet";
+import { TimeoutClock, TimeoutSubject } from "../../local/aws/timeoutClock";
 
 interface Pending {
   readonly subject: TimeoutSubject;

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { routes } from "../../components/routes";
-import { buildDefinition, states } from "../../components/definition";
-import { outcomeErrors } from "../../components/outcomes";
+import { buildDefinition, states } from "../../components/definition/definition";
+import { outcomeErrors } from "../../components/definition/outcomes";
 import { runLocally } from "../../local/localRun";
-import { orderOfSize } from "../../local/seed";
+import { orderOfSize } from "../../local/api/seed";
 import { dev, eventsOfType, run, Run, sampleOrder, testRetryScale } from "./harness";
 import { TestClock } from "./testClock";
 
-/** The sample order priced by hand from local/seed.ts (customer in DE: standard 19 %, food 7 %). */
+/** The sample order priced by hand from local/api/seed.ts (customer in DE: standard 19 %, food 7 %). */
 const expectedTotals = {
   currency: "EUR",
   // 1 × 34900 + 3 × 2400 + 2 × 1299

@@ -1,9 +1,9 @@
 // This repo's stack as the engine sends it to a stack policy, built with the program's own definition and IAM
 // builders, for the stack policy's tests.
-import { orderRoutes } from "../../components/calledRoutes";
-import { buildDefinition } from "../../components/definition";
-import { executionPolicy } from "../../components/iam";
-import { defaults } from "../../components/settings";
+import { orderRoutes } from "../../components/resources/calledRoutes";
+import { buildDefinition } from "../../components/definition/definition";
+import { executionPolicy } from "../../components/resources/iam";
+import { defaults } from "../../components/config/settings";
 import { UNKNOWN_STRING } from "./harness";
 import { StackResource } from "./stack-harness";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError } from "../../local/cliStack";
+import { ConfigError } from "../../local/cli/cliStack";
 import { main } from "../../scripts/bench";
 
 /** A project whose dev stack file is the real one with `change` applied. */
