@@ -17,16 +17,7 @@ import { safetyNetAttemptTimeoutMs } from "../../local/localRun";
 import { exitOnUnsupportedNode, nodeVersionProblem } from "../../local/cli/nodeVersion";
 import { TracePrinter } from "../../local/cli/trace";
 import { dev, oneItemOrder, run, startInProcess } from "./harness";
-
-/** A seeded PRNG (mulberry32), so a failing fuzz case replays. */
-function prng(state: number) {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../support/random";
 
 describe("npm start", () => {
   /**
@@ -175,7 +166,7 @@ describe("npm start", () => {
     });
 
     it("throw nothing but a UsageError, and keep every number in bounds, on 1 000 random arguments", () => {
-      const random = prng(0x11c1);
+      const random = seededRandom(0x11c1);
       const pieces = [
         "--fail",
         "--lose",
@@ -438,7 +429,7 @@ describe("npm start", () => {
     });
 
     it("is either loaded or refused with one ConfigError, over 300 mutated stack files", () => {
-      const random = prng(0x57ac);
+      const random = seededRandom(0x57ac);
       const original = readFileSync("Pulumi.dev.yaml", "utf8");
       const inserts = [
         ": ",

@@ -8,33 +8,11 @@ import assert from "node:assert/strict";
 import { maxCartItemsLimit } from "../../components/config/limits";
 import { outcomeErrors } from "../../components/definition/outcomes";
 import { routes } from "../../components/routes";
-import { startOrderApi } from "../../local/api/server";
-import { runExecution } from "../../local/aws/runner";
 import { ExecutionResult } from "../../local/aws/execution";
 import { orderOfSize } from "../../local/api/seed";
 import { loadStackDefinition } from "../../local/stackDefinition";
 import { jsonBytes, peakStateBytes, stateSizeLimitBytes } from "../../local/aws/stateSize";
-import { eventsOfType, modeNames, Run, testRetryScale } from "./harness";
-import { TestClock } from "./testClock";
-import type { StackDefinition } from "../../local/stackDefinition";
-
-/** A run whose verdict cannot depend on a busy machine: no time-out fires on the test's clock. */
-async function runOn(stack: StackDefinition, input: unknown): Promise<Run> {
-  const api = await startOrderApi({ stage: stack.definitionSettings.stage });
-  try {
-    const result = await runExecution({
-      definition: stack.definition,
-      stateMachines: stack.stateMachines,
-      apiOrigins: { [stack.definitionSettings.endpoint]: api.origin },
-      input,
-      retryScale: testRetryScale,
-      clock: new TestClock(),
-    });
-    return { result, api };
-  } finally {
-    await api.close();
-  }
-}
+import { eventsOfType, modeNames, Run, runOn } from "./harness";
 
 /** Every execution of a run: the order's and its pricing children's. */
 const executions = (result: ExecutionResult): ExecutionResult[] => [

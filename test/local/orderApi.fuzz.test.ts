@@ -4,6 +4,7 @@ import { OrderApi, RecordedRequest, startOrderApi } from "../../local/api/server
 import { runExecution } from "../../local/aws/runner";
 import { dev, run, sampleOrder, testRetryScale } from "./harness";
 import { TestClock } from "./testClock";
+import { seededRandom } from "../support/random";
 
 /** Change it to explore; a failure prints the seed and the case, which replays it exactly. */
 const seed = 0x5eed_0011;
@@ -12,14 +13,9 @@ const concurrency = 16;
 /** Far past any answer on a busy machine: only an API that never answers waits it out. */
 const answerWaitMs = 10_000;
 
-/** mulberry32: a tiny seeded PRNG, so every run sends the same requests. */
-function prng(state: number) {
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded generator (test/support/random.ts), so every run sends the same requests. */
+function prng(seed: number) {
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
   return { next, pick };
 }

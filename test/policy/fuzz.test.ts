@@ -7,19 +7,10 @@ import { policies } from "../../policy/policies";
 import { PERMISSION_RESOURCE_TYPES } from "../../policy/lib/iam-resources";
 import { UNKNOWN_STRING, validate } from "./harness";
 import { StackResource, validateStack } from "./stack-harness";
+import { seededRandom } from "../support/random";
 
 const RUNS = 150;
 const STACK_RUNS = 30;
-
-/** Mulberry32: a small seeded generator. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   "Type",
@@ -246,7 +237,7 @@ function props(next: () => number): Record<string, unknown> {
 
 describe("every policy of the pack on malformed input", () => {
   it(`reports or passes, never throws, on ${RUNS} random resources of every type it reads`, async () => {
-    const next = random(9);
+    const next = seededRandom(9);
     for (let run = 0; run < RUNS; run++) {
       const resource = { type: TYPES[run % TYPES.length], props: props(next) };
       for (const policy of resourcePolicies) {
@@ -259,7 +250,7 @@ describe("every policy of the pack on malformed input", () => {
   });
 
   it(`reads ${RUNS} aws-native definitions through random definitionSubstitutions without throwing`, async () => {
-    const next = random(13);
+    const next = seededRandom(13);
     for (let run = 0; run < RUNS; run++) {
       const generated = definitionLike(next, 0);
       const definitionProps =
@@ -280,7 +271,7 @@ describe("every policy of the pack on malformed input", () => {
   });
 
   it(`runs the stack policies on ${STACK_RUNS} random stacks of 12 resources, values unknown during preview included, without throwing`, async () => {
-    const next = random(11);
+    const next = seededRandom(11);
     for (let run = 0; run < STACK_RUNS; run++) {
       const stack: StackResource[] = Array.from({ length: 12 }, (_, index) => {
         const generated = props(next);

@@ -2,19 +2,10 @@ import * as assert from "assert";
 import { DYNAMIC } from "../../policy/lib/api-calls";
 import { ArnPatternIndex } from "../../policy/lib/grant-index";
 import { matchesResource } from "../../policy/lib/iam";
+import { seededRandom } from "../support/random";
 
 const PREFIX = "arn:aws:execute-api:us-east-1:123456789012:";
 const opensAt = (resource: string) => (index: number) => resource.startsWith(DYNAMIC, index);
-
-/** Mulberry32: a small seeded generator, so that a failure is reproducible. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("the index of a role's execute-api grant patterns", () => {
   it("tries a call only on the patterns whose literal prefix begins the call's resource", () => {
@@ -40,7 +31,7 @@ describe("the index of a role's execute-api grant patterns", () => {
   });
 
   it("never leaves out a pattern that matches, for 300 seeded random grants and calls", () => {
-    const next = random(17);
+    const next = seededRandom(17);
     const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
     const text = (alphabet: readonly string[], length: number) =>
       Array.from({ length }, () => pick(alphabet)).join("");
