@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
@@ -80,52 +80,84 @@ function baseTree(dir: string): void {
   });
 }
 
-describe("preview.yml's steps up to the gate, on a pull request that reaches for the base pack", () => {
-  let workspace: string;
-  let basePack: string;
-  const ran: { name: string; status: number | null; stderr: string }[] = [];
+interface Ran {
+  readonly name: string;
+  readonly status: number | null;
+  readonly stderr: string;
+}
 
-  before(function () {
-    workspace = mkdtempSync(join(tmpdir(), "base-pack-"));
-    const all = steps();
-    const base = all.find(isBaseCheckout);
-    const head = all.find((step) => action(step) === "actions/checkout" && !isBaseCheckout(step));
-    assert.ok(base && head, "the preview job does not check out both sides");
-    const pullRequestDir = checkoutPath(head);
-    basePack = join(workspace, checkoutPath(base), "policy");
-    const gate = all.findIndex((step) => pulumiCommand(step) !== undefined);
-
-    for (const step of all.slice(0, gate)) {
-      if (action(step) === "actions/checkout") {
-        // GIVEN each side's files where its checkout puts them, when it puts them
-        const dir = join(workspace, checkoutPath(step));
-        if (step === base) {
-          // actions/checkout empties a folder that is not yet a repository before it checks out into it.
-          rmSync(dir, { recursive: true, force: true });
-          baseTree(dir);
-        } else {
-          pullRequestTree(dir, posix.relative(pullRequestDir, checkoutPath(base)));
-        }
-      } else if (/\bnpm\s+(ci|install|i)\b/.test(step.run ?? "")) {
-        // WHEN each install step runs as written, in its working directory
-        const result = spawnSync("bash", ["-e", "-c", step.run!], {
-          cwd: join(workspace, step["working-directory"] ?? "."),
-          encoding: "utf8",
-          env: {
-            ...process.env,
-            npm_config_offline: "true",
-            npm_config_audit: "false",
-            npm_config_fund: "false",
-            npm_config_update_notifier: "false",
-            npm_config_cache: join(workspace, ".npm"),
-          },
-        });
-        ran.push({ name: step.name ?? step.run!, status: result.status, stderr: result.stderr });
-        if (result.status !== 0) break;
-      }
-    }
+/** Runs a step's script as the runner would, without blocking the tests that run meanwhile. */
+function runStep(
+  script: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["-e", "-c", script], { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stderr }));
   });
-  after(() => rmSync(workspace, { recursive: true, force: true }));
+}
+
+/**
+ * Lays out both checkouts and runs every install step before the gate, in order, in a fresh workspace. Started as
+ * mocha loads this file, so that its npm runs overlap the tests before it; the hooks below wait for it.
+ */
+async function runStepsUpToTheGate(): Promise<{ workspace: string; basePack: string; ran: Ran[] }> {
+  const workspace = mkdtempSync(join(tmpdir(), "base-pack-"));
+  const ran: Ran[] = [];
+  const all = steps();
+  const base = all.find(isBaseCheckout);
+  const head = all.find((step) => action(step) === "actions/checkout" && !isBaseCheckout(step));
+  assert.ok(base && head, "the preview job does not check out both sides");
+  const pullRequestDir = checkoutPath(head);
+  const basePack = join(workspace, checkoutPath(base), "policy");
+  const gate = all.findIndex((step) => pulumiCommand(step) !== undefined);
+
+  for (const step of all.slice(0, gate)) {
+    if (action(step) === "actions/checkout") {
+      // GIVEN each side's files where its checkout puts them, when it puts them
+      const dir = join(workspace, checkoutPath(step));
+      if (step === base) {
+        // actions/checkout empties a folder that is not yet a repository before it checks out into it.
+        rmSync(dir, { recursive: true, force: true });
+        baseTree(dir);
+      } else {
+        pullRequestTree(dir, posix.relative(pullRequestDir, checkoutPath(base)));
+      }
+    } else if (/\bnpm\s+(ci|install|i)\b/.test(step.run ?? "")) {
+      // WHEN each install step runs as written, in its working directory
+      const result = await runStep(step.run!, join(workspace, step["working-directory"] ?? "."), {
+        ...process.env,
+        npm_config_offline: "true",
+        npm_config_audit: "false",
+        npm_config_fund: "false",
+        npm_config_update_notifier: "false",
+        npm_config_cache: join(workspace, ".npm"),
+      });
+      ran.push({ name: step.name ?? step.run!, ...result });
+      if (result.status !== 0) break;
+    }
+  }
+  return { workspace, basePack, ran };
+}
+
+const installed = runStepsUpToTheGate();
+installed.catch(() => undefined);
+
+describe("preview.yml's steps up to the gate, on a pull request that reaches for the base pack", () => {
+  let workspace: string | undefined;
+  let basePack: string;
+  let ran: Ran[];
+
+  before(async () => {
+    ({ workspace, basePack, ran } = await installed);
+  });
+  after(() => {
+    if (workspace !== undefined) rmSync(workspace, { recursive: true, force: true });
+  });
 
   it("runs both installs to the end, the pull request's and the base branch's", () => {
     assert.deepEqual(
