@@ -11,9 +11,6 @@ import { routes } from "../routes";
 /** The route the safety net calls: the one whose ARN its role may invoke, and nothing else. */
 export const safetyNetRoute = routes.receiveEvent;
 
-/** The execution statuses that end an execution without success (SUCCEEDED and RUNNING are never matched). */
-export const unsuccessfulStatuses = ["FAILED", "TIMED_OUT", "ABORTED"] as const;
-
 /**
  * The rule's event pattern: this state machine's "Step Functions Execution Status Change" events
  * (source aws.states, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-states.html)

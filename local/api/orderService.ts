@@ -55,10 +55,10 @@ const sequence = (prefix: string, n: number): string => `${prefix}-${String(n).p
  * same announcement whatever its detail says (the contract's IdempotencyKey). The workflow and the
  * safety net both send an execution's OrderFailed under its bare ARN, with different details.
  */
-export function requestIdentity(route: RouteKey, body: any): unknown {
+export function requestIdentity(route: RouteKey, pathParameters: Record<string, string>, body: any): unknown {
   return route === "receiveEvent"
     ? { route, eventType: body.eventType, executionArn: body.detail.executionArn }
-    : { route, body };
+    : { route, pathParameters, body };
 }
 
 /**

@@ -164,9 +164,10 @@ export async function startOrderApi(options: OrderApiOptions): Promise<OrderApi>
       return { status: 400, body: { message: `The request breaks the contract: ${problems.join("; ")}` } };
     }
     const work = () => service.handlers[key]({ pathParameters, query, body });
-    const idempotencyKey = route.method === "POST" ? headers[idempotencyHeader.toLowerCase()] : undefined;
+    // Every write takes the key (POST and PATCH, as the contract declares it); a read has none to keep.
+    const idempotencyKey = route.method === "GET" ? undefined : headers[idempotencyHeader.toLowerCase()];
     if (typeof idempotencyKey !== "string") return work();
-    const identity = requestIdentity(key, body);
+    const identity = requestIdentity(key, pathParameters, body);
     const recall = idempotency.recall(idempotencyKey, identity);
     if (recall.kind === "conflict") {
       return { status: 409, body: { message: `${idempotencyHeader} was already used with another request` } };

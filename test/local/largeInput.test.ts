@@ -104,6 +104,14 @@ describe("an order input as large as StartExecution takes, on the largest cart",
           result.status === "SUCCEEDED" ? "" : result.cause,
           /^Order\.CreateOrder failed with ApiGateway\.400/,
         );
+        // Sent, and acknowledged without change: the execution made no cart.
+        assert.deepEqual(
+          api.calls(routes.receiveEvent.operation).map(({ body, status }) => {
+            const { eventType, detail } = body as { eventType: string; detail: { cartId: unknown } };
+            return [eventType, detail.cartId, status];
+          }),
+          [["OrderFailed", null, 200]],
+        );
         assert.deepEqual(api.carts, []);
         assert.ok(
           executions(result).every((execution) => peakStateBytes(execution.events) <= stateSizeLimitBytes),

@@ -105,8 +105,10 @@ function runStep(
  * Lays out both checkouts and runs every install step before the gate, in order, in a fresh workspace. Started as
  * mocha loads this file, so that its npm runs overlap the tests before it; the hooks below wait for it.
  */
-async function runStepsUpToTheGate(): Promise<{ workspace: string; basePack: string; ran: Ran[] }> {
+async function runStepsUpToTheGate(): Promise<{ basePack: string; ran: Ran[] }> {
   const workspace = mkdtempSync(join(tmpdir(), "base-pack-"));
+  // Gone with mocha even when a --grep leaves this file's tests, and their after hook, out.
+  process.once("exit", () => rmSync(workspace, { recursive: true, force: true }));
   const ran: Ran[] = [];
   const all = steps();
   const base = all.find(isBaseCheckout);
@@ -141,22 +143,18 @@ async function runStepsUpToTheGate(): Promise<{ workspace: string; basePack: str
       if (result.status !== 0) break;
     }
   }
-  return { workspace, basePack, ran };
+  return { basePack, ran };
 }
 
 const installed = runStepsUpToTheGate();
 installed.catch(() => undefined);
 
 describe("preview.yml's steps up to the gate, on a pull request that reaches for the base pack", () => {
-  let workspace: string | undefined;
   let basePack: string;
   let ran: Ran[];
 
   before(async () => {
-    ({ workspace, basePack, ran } = await installed);
-  });
-  after(() => {
-    if (workspace !== undefined) rmSync(workspace, { recursive: true, force: true });
+    ({ basePack, ran } = await installed);
   });
 
   it("runs both installs to the end, the pull request's and the base branch's", () => {

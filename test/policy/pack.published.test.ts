@@ -17,10 +17,7 @@ const LEVELS: Record<string, EnforcementLevel> = {
   disabled: EnforcementLevel.DISABLED,
 };
 
-describe("the policy pack as `pulumi policy publish` ships it, installed with only its declared dependencies", function () {
-  // npm pack compiles the pack (prepack) before the server starts; each call after that takes milliseconds.
-  this.timeout(60_000);
-
+describe("the policy pack as `pulumi policy publish` ships it, installed with only its declared dependencies", () => {
   let published: PublishedPack | undefined;
   let served: ServedPack | undefined;
 
