@@ -14,7 +14,8 @@ const TASK_FAILED = "States.TaskFailed";
  * (States.BranchFailed by Parallel, States.NoChoiceMatched by Choice, States.ItemReaderFailed,
  * States.ResultWriterFailed and States.ExceedToleratedFailureThreshold by Map) or by none; States.Runtime and
  * States.DataLimitExceeded are never retried. Names without the prefix are the call's own errors
- * (`ApiGateway.503`, `Lambda.ServiceException`, a function's or activity's custom error), which a Task may raise.
+ * (`ApiGateway.503`, `Lambda.ServiceException`, a function's or activity's custom error): which of them a Task
+ * may raise depends on its Resource (callErrors).
  */
 const TASK_FAILURES: readonly string[] = [
   TASK_FAILED,
@@ -27,7 +28,34 @@ const TASK_FAILURES: readonly string[] = [
 ];
 
 /**
- * Whether a Retry list retries some failure of a Task, judged the way Step Functions applies it: an error is
+ * The optimized API Gateway integration, request-response only: the callback pattern (`.waitForTaskToken`)
+ * fails with whatever error name SendTaskFailure gives, so it is open-ended like any other resource.
+ */
+const API_GATEWAY_INVOKE = /^arn:aws[a-z-]*:states:::apigateway:invoke$/;
+
+/**
+ * The call's own errors the API Gateway integration raises: `ApiGateway.<HTTP status code>`, or
+ * `ApiGateway.<exception>` when there is no status code ("Call API Gateway with Step Functions",
+ * docs.aws.amazon.com/step-functions/latest/dg/connect-api-gateway.html). An older version of that page spelled
+ * the prefix `APIGateway.`: both spellings are taken, as a false alarm costs more than a retrier that never
+ * matches.
+ */
+const API_GATEWAY_ERROR = /^(?:ApiGateway|APIGateway)\../;
+
+/**
+ * Whether a Task of this Resource may raise a non-`States.` error of this name. Only integrations whose
+ * errors AWS documents are judged; a Lambda function's, an activity's or a callback's errors are whatever
+ * its code says, and so are those of a Resource the pack does not know (or a value it cannot read).
+ */
+function callErrors(resource: unknown): (name: string) => boolean {
+  if (typeof resource === "string" && API_GATEWAY_INVOKE.test(resource)) {
+    return (name) => API_GATEWAY_ERROR.test(name);
+  }
+  return () => true;
+}
+
+/**
+ * Whether a Retry list retries some failure of a Task (of `resource`, which bounds the errors its call raises), judged the way Step Functions applies it: an error is
  * handled by the first retrier whose ErrorEquals matches it, so a retrier counts only for the failures no
  * earlier retrier matches, and only if it allows at least one attempt. `States.ALL` and `States.TaskFailed`
  * both match every failure (States.TaskFailed matches every error but States.Timeout, as AWS's page now says: the
@@ -36,7 +64,10 @@ const TASK_FAILURES: readonly string[] = [
  * wrong shape is skipped (AWS rejects it on deployment), and one whose MaxAttempts is not a number retries
  * nothing but still matches. Linear in the names listed.
  */
-export function retriesTaskFailure(retriers: readonly unknown[]): boolean {
+export function retriesTaskFailure(retriers: readonly unknown[], resource?: unknown): boolean {
+  const raisedByCall = callErrors(resource);
+  const isTaskFailure = (name: string) =>
+    name.startsWith("States.") ? TASK_FAILURES.includes(name) : raisedByCall(name);
   const decided = new Set<string>();
   for (const retrier of retriers) {
     if (!isJsonObject(retrier) || !Array.isArray(retrier.ErrorEquals)) continue;
@@ -44,7 +75,7 @@ export function retriesTaskFailure(retriers: readonly unknown[]): boolean {
     const retries = attempts !== undefined && attempts >= 1;
     const names = retrier.ErrorEquals.filter((name): name is string => typeof name === "string");
     // A wildcard decides every failure no earlier retrier named, and some always remain: a call can fail
-    // with any error name.
+    // with more error names than any list holds.
     if (names.includes(CATCH_ALL) || names.includes(TASK_FAILED)) return retries;
     for (const name of names) {
       if (!isTaskFailure(name) || decided.has(name)) continue;
@@ -53,10 +84,6 @@ export function retriesTaskFailure(retriers: readonly unknown[]): boolean {
     }
   }
   return false;
-}
-
-function isTaskFailure(name: string): boolean {
-  return !name.startsWith("States.") || TASK_FAILURES.includes(name);
 }
 
 /** The attempts a retrier allows, or undefined when MaxAttempts is not a number (invalid ASL). */

@@ -124,9 +124,9 @@ function unmetRequirements(task: JsonObject, config: TaskRetryAndCatchConfig): s
   if (missing.length > 0) {
     unmet.push(`have a non-empty ${missing.join(" and a non-empty ")}`);
   }
-  if (retriers && !retriesTaskFailure(retriers)) {
+  if (retriers && !retriesTaskFailure(retriers, task.Resource)) {
     unmet.push(
-      "retry a failing call: the first retrier whose ErrorEquals matches States.TaskFailed, or another error a Task raises other than a timeout, must allow MaxAttempts of at least 1 (Step Functions uses the first retrier that matches; it never retries States.Runtime or States.DataLimitExceeded, and no Task raises States.BranchFailed, States.NoChoiceMatched or other states' errors)",
+      "retry a failing call: the first retrier whose ErrorEquals matches States.TaskFailed, or another error a Task raises other than a timeout, must allow MaxAttempts of at least 1 (Step Functions uses the first retrier that matches; it never retries States.Runtime or States.DataLimitExceeded, no Task raises States.BranchFailed, States.NoChoiceMatched or other states' errors, and an apigateway:invoke Task's call raises only ApiGateway.<status code> or ApiGateway.<exception>)",
     );
   }
   const excessive: string[] = [];

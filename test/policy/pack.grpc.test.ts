@@ -167,7 +167,7 @@ describe("the policy pack served over gRPC, as the Pulumi CLI starts it", () => 
         [
           "stepfunctions-task-retry-and-catch",
           EnforcementLevel.MANDATORY,
-          `State "Get Order" must retry a failing call: the first retrier whose ErrorEquals matches States.TaskFailed, or another error a Task raises other than a timeout, must allow MaxAttempts of at least 1 (Step Functions uses the first retrier that matches; it never retries States.Runtime or States.DataLimitExceeded, and no Task raises States.BranchFailed, States.NoChoiceMatched or other states' errors).`,
+          `State "Get Order" must retry a failing call: the first retrier whose ErrorEquals matches States.TaskFailed, or another error a Task raises other than a timeout, must allow MaxAttempts of at least 1 (Step Functions uses the first retrier that matches; it never retries States.Runtime or States.DataLimitExceeded, no Task raises States.BranchFailed, States.NoChoiceMatched or other states' errors, and an apigateway:invoke Task's call raises only ApiGateway.<status code> or ApiGateway.<exception>).`,
         ],
       ],
     );

@@ -244,7 +244,7 @@ describe("stepfunctions-task-retry-and-catch", () => {
   });
 
   describe("retriers that retry a failing call, judged in order", () => {
-    const NO_RETRIER = `must ${"retry a failing call: the first retrier whose ErrorEquals matches States.TaskFailed, or another error a Task raises other than a timeout, must allow MaxAttempts of at least 1 (Step Functions uses the first retrier that matches; it never retries States.Runtime or States.DataLimitExceeded, and no Task raises States.BranchFailed, States.NoChoiceMatched or other states' errors)"}.`;
+    const NO_RETRIER = `must ${"retry a failing call: the first retrier whose ErrorEquals matches States.TaskFailed, or another error a Task raises other than a timeout, must allow MaxAttempts of at least 1 (Step Functions uses the first retrier that matches; it never retries States.Runtime or States.DataLimitExceeded, no Task raises States.BranchFailed, States.NoChoiceMatched or other states' errors, and an apigateway:invoke Task's call raises only ApiGateway.<status code> or ApiGateway.<exception>)"}.`;
     const verdict = (retry: unknown[]) => violations(definition({ A: task({ Retry: retry }) }));
 
     it("reports a Retry whose only retrier has MaxAttempts 0", async () => {
@@ -317,8 +317,54 @@ describe("stepfunctions-task-retry-and-catch", () => {
       });
     }
 
-    it("passes a Retry for a custom error name, which a Task's call may raise", async () => {
-      assert.deepStrictEqual(await verdict([{ ErrorEquals: ["OrderApi.Throttled"], MaxAttempts: 3 }]), []);
+    it("reports a Retry only for a made-up name on an API Gateway Task, whose call raises only ApiGateway.*", async () => {
+      assert.deepStrictEqual(await verdict([{ ErrorEquals: ["OrderApi.Throttled"], MaxAttempts: 3 }]), [
+        `State "A" ${NO_RETRIER}`,
+      ]);
+    });
+
+    it("reports a made-up name on an API Gateway Task in any partition", async () => {
+      const resource = "arn:aws-us-gov:states:::apigateway:invoke";
+      const retry = [{ ErrorEquals: ["Lambda.ServiceException"], MaxAttempts: 3 }];
+      assert.deepStrictEqual(
+        await violations(definition({ A: task({ Resource: resource, Retry: retry }) })),
+        [`State "A" ${NO_RETRIER}`],
+      );
+    });
+
+    for (const error of ["ApiGateway.503", "ApiGateway.ConnectException", "APIGateway.503"]) {
+      it(`passes a Retry only for ${error} on an API Gateway Task, an error its call raises`, async () => {
+        assert.deepStrictEqual(await verdict([{ ErrorEquals: [error], MaxAttempts: 3 }]), []);
+      });
+    }
+
+    for (const resource of [
+      "arn:aws:lambda:us-east-1:123456789012:function:price",
+      "arn:aws:states:::lambda:invoke",
+      "arn:aws:states:us-east-1:123456789012:activity:review",
+      "arn:aws:states:::apigateway:invoke.waitForTaskToken",
+      "arn:aws:states:::aws-sdk:dynamodb:getItem",
+    ]) {
+      it(`passes a Retry for a custom error name on ${resource}, whose errors are open-ended`, async () => {
+        const retry = [{ ErrorEquals: ["OrderApi.Throttled"], MaxAttempts: 3 }];
+        assert.deepStrictEqual(
+          await violations(definition({ A: task({ Resource: resource, Retry: retry }) })),
+          [],
+        );
+      });
+    }
+
+    it("passes a custom error name on a Task whose Resource is not a string", async () => {
+      const retry = [{ ErrorEquals: ["OrderApi.Throttled"], MaxAttempts: 3 }];
+      assert.deepStrictEqual(await violations(definition({ A: task({ Resource: 42, Retry: retry }) })), []);
+    });
+
+    it("does not count a made-up name on an API Gateway Task as shadowing a later retrier", async () => {
+      const retry = [
+        { ErrorEquals: ["OrderApi.Throttled"], MaxAttempts: 0 },
+        { ErrorEquals: ["ApiGateway.503"], MaxAttempts: 2 },
+      ];
+      assert.deepStrictEqual(await verdict(retry), []);
     });
   });
 
@@ -331,8 +377,20 @@ describe("stepfunctions-task-retry-and-catch", () => {
 
     it("passes this repo's retriers, which wait at most 7 s and 50 s", async () => {
       const retry = [
-        { ErrorEquals: ["X"], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, MaxDelaySeconds: 8 },
-        { ErrorEquals: ["Y"], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5, MaxDelaySeconds: 20 },
+        {
+          ErrorEquals: ["ApiGateway.503"],
+          IntervalSeconds: 1,
+          BackoffRate: 2,
+          MaxAttempts: 3,
+          MaxDelaySeconds: 8,
+        },
+        {
+          ErrorEquals: ["ApiGateway.429"],
+          IntervalSeconds: 2,
+          BackoffRate: 2,
+          MaxAttempts: 5,
+          MaxDelaySeconds: 20,
+        },
       ];
       assert.deepStrictEqual(
         await violations(definition({ A: task({ Retry: retry }) }), { maxRetryWaitSeconds: 50 }),
@@ -434,8 +492,8 @@ describe("stepfunctions-task-retry-and-catch", () => {
 
     it("limits each retrier's MaxAttempts to 10 by default", async () => {
       const retry = [
-        { ErrorEquals: ["A"], MaxAttempts: 10, MaxDelaySeconds: 1 },
-        { ErrorEquals: ["B"], MaxAttempts: 11, MaxDelaySeconds: 1 },
+        { ErrorEquals: ["ApiGateway.503"], MaxAttempts: 10, MaxDelaySeconds: 1 },
+        { ErrorEquals: ["ApiGateway.504"], MaxAttempts: 11, MaxDelaySeconds: 1 },
       ];
       assert.deepStrictEqual(await violations(definition({ "Get Order": task({ Retry: retry }) })), [
         'State "Get Order" must keep MaxAttempts at or below 10 (Retry[1] allows 11).',
@@ -443,7 +501,10 @@ describe("stepfunctions-task-retry-and-catch", () => {
     });
 
     it("counts a retrier without MaxAttempts as 3 attempts against maxRetryAttempts", async () => {
-      const retry = [{ ErrorEquals: ["A"] }, { ErrorEquals: ["B"], MaxAttempts: 2 }];
+      const retry = [
+        { ErrorEquals: ["ApiGateway.503"] },
+        { ErrorEquals: ["ApiGateway.504"], MaxAttempts: 2 },
+      ];
       assert.deepStrictEqual(
         await violations(definition({ "Get Order": task({ Retry: retry }) }), { maxRetryAttempts: 2 }),
         ['State "Get Order" must keep MaxAttempts at or below 2 (Retry[0] allows 3).'],
@@ -453,8 +514,8 @@ describe("stepfunctions-task-retry-and-catch", () => {
     it("joins every unmet requirement of a state into its one violation", async () => {
       const state = task({
         Retry: [
-          { ErrorEquals: ["A"], MaxAttempts: 4 },
-          { ErrorEquals: ["B"], MaxAttempts: 6 },
+          { ErrorEquals: ["ApiGateway.503"], MaxAttempts: 4 },
+          { ErrorEquals: ["ApiGateway.504"], MaxAttempts: 6 },
         ],
         Catch: [{ ErrorEquals: ["States.TaskFailed"], Next: "Order Failed" }],
       });
@@ -491,7 +552,9 @@ describe("stepfunctions-task-retry-and-catch", () => {
 
     it("applies definitionSubstitutions before parsing definitionString", async () => {
       const template = JSON.stringify(
-        definition({ A: task({ Retry: [{ ErrorEquals: ["A"], MaxAttempts: 0, MaxDelaySeconds: 1 }] }) }),
+        definition({
+          A: task({ Retry: [{ ErrorEquals: ["ApiGateway.503"], MaxAttempts: 0, MaxDelaySeconds: 1 }] }),
+        }),
       );
       const resource = nativeStateMachine({
         definitionString: template.replace('"MaxAttempts":0', '"MaxAttempts":${Attempts}'),
