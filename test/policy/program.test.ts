@@ -1,6 +1,8 @@
 // The pack's defaults against every resource the real program registers, run under Pulumi's mocks
 // with each stack's own config.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { policies } from "../../policy/policies";
 import { stepfunctionsTaskRetryAndCatch } from "../../policy/policies/stepfunctions-task-retry-and-catch";
 import { Registration } from "../support/mocks";
@@ -10,7 +12,7 @@ import { validate } from "./harness";
 import { stepfunctionsRoleMatchesApiCalls } from "../../policy/policies/stepfunctions-role-matches-api-calls";
 import { stepfunctionsRoleMatchesApiCallsUnverified } from "../../policy/policies/stepfunctions-role-matches-api-calls-unverified";
 import { programStack } from "./program-stack";
-import { validateStack } from "./stack-harness";
+import { StackResource, validateStack } from "./stack-harness";
 
 async function violations(registrations: readonly Registration[]): Promise<string[]> {
   const found: string[] = [];
@@ -119,6 +121,35 @@ describe("the policy pack on the program's resources", () => {
           `must not allow states:StartSyncExecution on \\S+:stateMachine:\\* to role orders-prod-role: it names no one state machine; name exactly ${escape(child)}`,
         ),
       );
+    });
+
+    it("prints the start violations docs/policy-pack.md shows for prod, word for word", async () => {
+      const markdown = readFileSync(join(__dirname, "../../docs/policy-pack.md"), "utf8");
+      const startGrant = (resources: StackResource[]) => {
+        const rolePolicy = resources.find((r) => r.name === "orders-prod-execution")!;
+        const document = JSON.parse(rolePolicy.props.policy as string);
+        const start = document.Statement.find((s: { Sid: string }) => s.Sid === "StartPricingExecution");
+        return {
+          start,
+          save: () => (rolePolicy.props = { ...rolePolicy.props, policy: JSON.stringify(document) }),
+        };
+      };
+      const missing = await prodStack();
+      const taken = startGrant(missing);
+      taken.start.Action = "states:DescribeExecution";
+      taken.save();
+      const widened = await prodStack();
+      const wide = startGrant(widened);
+      wide.start.Resource = wide.start.Resource.replace(/stateMachine:.*$/, "stateMachine:*");
+      wide.save();
+
+      const printed = [
+        ...(await validateStack(stepfunctionsRoleMatchesApiCalls, missing)),
+        ...(await validateStack(stepfunctionsRoleMatchesApiCalls, widened)),
+      ].map((v) => v.message);
+
+      assert.equal(printed.length, 2);
+      for (const message of printed) assert.ok(markdown.includes(`\n${message}\n`), message);
     });
 
     it("names a grant removed from the role policy and a grant added to it", async () => {

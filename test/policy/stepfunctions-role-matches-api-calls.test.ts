@@ -646,6 +646,41 @@ describe("stepfunctions-role-matches-api-calls", () => {
       );
     });
 
+    it("reports the states:* on * of AWSStepFunctionsConsoleFullAccess, attached by RolePolicyAttachment", async () => {
+      const consoleFullAccess = "arn:aws:iam::aws:policy/AWSStepFunctionsConsoleFullAccess";
+      const stack: StackResource[] = [
+        ...startingStack([grant("states:StartSyncExecution", CHILD)]),
+        {
+          type: ATTACHMENT,
+          name: "console",
+          props: { role: "orders-role-1a2b", policyArn: consoleFullAccess },
+        },
+      ];
+      assert.deepStrictEqual(
+        (await messages(stack)).map((v) => v.split(" to role ")[0]),
+        [
+          `console: Statement [0] of AWS managed policy ${consoleFullAccess} of console must not allow states:StartExecution on *`,
+          `console: Statement [0] of AWS managed policy ${consoleFullAccess} of console must not allow states:StartSyncExecution on *`,
+        ],
+      );
+    });
+
+    it("counts AWSStepFunctionsConsoleFullAccess as allowing a start the role's own policies lack", async () => {
+      const [role, ...rest] = startingStack([]);
+      const withConsole = {
+        ...role,
+        props: {
+          ...role.props,
+          managedPolicyArns: ["arn:aws:iam::aws:policy/AWSStepFunctionsConsoleFullAccess"],
+        },
+      };
+      const found = await messages([withConsole, ...rest]);
+      assert.ok(
+        found.every((m) => !m.includes("must allow")),
+        found.join("\n"),
+      );
+    });
+
     for (const pattern of ["arn:aws:states:us-east-1:123456789012:stateMachine:*", "*"]) {
       it(`reports a StateMachineArn that is itself the pattern ${pattern}, and the grant that matches it`, async () => {
         const stack = startingStack([grant("states:StartSyncExecution", pattern)], {
