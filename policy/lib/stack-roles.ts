@@ -146,10 +146,14 @@ export class StackRoles {
       if (document) this.add(role, policy, { ...document, source: `managed policy ${policy.name}` });
     }
     if (policies.length > 0) return;
-    // Other AWS managed policies are taken to allow neither execute-api:Invoke nor starts (docs/policy-pack.md says why).
-    if (typeof arn === "string" && !isUnknown(arn) && isAwsManagedPolicyArn(arn)) return;
+    // An AWS managed policy the pack does not know may allow the calls and starts (AWS adds and edits them):
+    // like a policy outside the stack, it turns a missing grant into an advisory, never a violation.
     const why =
-      typeof arn === "string" && !isUnknown(arn) ? "is not in this stack" : "is unknown during preview";
+      typeof arn !== "string" || isUnknown(arn)
+        ? "is unknown during preview"
+        : isAwsManagedPolicyArn(arn)
+          ? "is an AWS managed policy whose document the pack does not hold"
+          : "is not in this stack";
     this.unreadable(role, `${source.source} attached by ${holder.name}, which ${why}`);
   }
 

@@ -364,6 +364,24 @@ describe("stepfunctions-role-matches-api-calls", () => {
       );
     });
 
+    it("turns missing grants into advisories when an AWS managed policy the pack does not know is attached", async () => {
+      const lambdaRole = "arn:aws:iam::aws:policy/service-role/AWSLambdaRole";
+      const stack = [...orderStack({ resources: granted.slice(1) }), attached(lambdaRole)];
+      assert.deepStrictEqual(await messages(stack), []);
+      const found = await advisories(stack);
+      assert.strictEqual(found.length, 1);
+      assert.match(
+        found[0],
+        /^orders: Role orders-role must allow execute-api:Invoke on .* managed policy arn:aws:iam::aws:policy\/service-role\/AWSLambdaRole attached by attach, which is an AWS managed policy whose document the pack does not hold\.$/,
+      );
+    });
+
+    it("raises nothing about an unknown AWS managed policy on a role that lacks no grant", async () => {
+      const stack = [...orderStack(), attached("arn:aws:iam::aws:policy/CloudWatchLogsFullAccess")];
+      assert.deepStrictEqual(await messages(stack), []);
+      assert.deepStrictEqual(await advisories(stack), []);
+    });
+
     it("reads a role's inline policies and managed policy ARNs, and a PolicyAttachment's roles", async () => {
       const [role, , stateMachine] = orderStack();
       const inline = {
