@@ -17,19 +17,31 @@ const LEVELS: Record<string, EnforcementLevel> = {
   disabled: EnforcementLevel.DISABLED,
 };
 
+/**
+ * `npm pack` (which compiles the pack) and the installed pack's start take seconds in processes of their own.
+ * Started as mocha loads this file, they run beside the tests before it; a failure is reported by the `before` hook.
+ */
+async function publishAndServe(): Promise<{ published: PublishedPack; served: ServedPack }> {
+  const published = await installPublishedPack();
+  // Gone with mocha even when a --grep leaves this file's tests out.
+  process.once("exit", () => published.remove());
+  return {
+    published,
+    served: await servePack(published.dir, { ...published.serveOptions, startedAtLoad: true }),
+  };
+}
+const starting = publishAndServe();
+starting.catch(() => undefined);
+
 describe("the policy pack as `pulumi policy publish` ships it, installed with only its declared dependencies", () => {
   let published: PublishedPack | undefined;
   let served: ServedPack | undefined;
 
   before(async () => {
-    published = await installPublishedPack();
-    served = await servePack(published.dir, published.serveOptions);
+    ({ published, served } = await starting);
   });
 
-  after(() => {
-    stopPack(served);
-    published?.remove();
-  });
+  after(() => stopPack(served));
 
   it("ships JavaScript, package.json and PulumiPolicy.yaml, and no TypeScript or tsconfig.json to compile", () => {
     const files = published!.files;
