@@ -17,6 +17,8 @@ import type { TimeoutClock } from "./aws/timeoutClock";
 
 export interface LocalRunOptions {
   readonly definition: AslDefinition;
+  /** Where the run says the order's state machine is (StackDefinition's); the runner's placeholder when absent. */
+  readonly stateMachineArn?: string;
   readonly definitionSettings: DefinitionSettings;
   /** The state machines the definition may start, by ARN: a stack's pricing child (StackDefinition). */
   readonly stateMachines?: Readonly<Record<string, AslDefinition>>;
@@ -114,6 +116,10 @@ export async function runUnderEventShapes(
       clock: options.clock,
       abortAt: options.abortAt,
       onEvent: options.onEvent,
+      execution:
+        options.stateMachineArn === undefined
+          ? undefined
+          : { stateMachineArn: options.stateMachineArn, type: options.definitionSettings.workflowType },
     });
     const rewind = api.checkpoint();
     const runs = new Map<EventShape, LocalRun>();
@@ -147,7 +153,10 @@ export async function runUnderEventShapes(
 }
 
 /** What runOrder needs of a stack: its definitions, as loadStackDefinition builds them. */
-export type LocalStack = Pick<StackDefinition, "definition" | "definitionSettings" | "stateMachines">;
+export type LocalStack = Pick<
+  StackDefinition,
+  "definition" | "definitionSettings" | "stateMachines" | "stateMachineArn"
+>;
 
 /**
  * One order on a stack, either pricingFanOut: `run.result.billing` is what AWS would bill for it.
@@ -158,6 +167,6 @@ export function runOrder(
   input: unknown,
   options: Omit<LocalRunOptions, keyof LocalStack | "input"> = {},
 ): Promise<LocalRun> {
-  const { definition, definitionSettings, stateMachines } = stack;
-  return runLocally({ ...options, definition, definitionSettings, stateMachines, input });
+  const { definition, definitionSettings, stateMachines, stateMachineArn } = stack;
+  return runLocally({ ...options, definition, definitionSettings, stateMachines, stateMachineArn, input });
 }

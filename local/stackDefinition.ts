@@ -7,7 +7,7 @@ import { buildDefinition, DefinitionSettings } from "../components/definition/de
 import { buildPricingDefinition } from "../components/definition/pricingDefinition";
 import { resolveSettings, WorkflowSettings } from "../components/config/settings";
 import { configNamespace, loadStackConfig } from "../components/config/stackConfig";
-import { pricingStateMachineName } from "../components/resources/stateMachineNames";
+import { orderStateMachineName, pricingStateMachineName } from "../components/resources/stateMachineNames";
 
 export interface StackDefinition {
   readonly stack: string;
@@ -15,6 +15,8 @@ export interface StackDefinition {
   readonly definitionSettings: DefinitionSettings;
   /** The order's state machine. */
   readonly definition: AslDefinition;
+  /** Where the local run says the order's state machine is: the name the program gives it, in no account. */
+  readonly stateMachineArn: string;
   /** pricingFanOut "express": the Express pricing child the order starts; undefined inline. */
   readonly pricingDefinition: AslDefinition | undefined;
   /** The state machines the order's definition may start, by ARN: the pricing child, or none. */
@@ -24,9 +26,16 @@ export interface StackDefinition {
 /** The account of every local ARN: no AWS account is involved. */
 export const localAccount = "000000000000";
 
+const localArn = (region: string, name: string): string =>
+  `arn:aws:states:${region}:${localAccount}:stateMachine:${name}`;
+
+/** Where the local run says the order is: the name the program gives it, in no account. */
+export const localOrderStateMachineArn = (stack: string, region: string): string =>
+  localArn(region, orderStateMachineName(`orders-${stack}`));
+
 /** Where the local run says the pricing child is: the name the program gives it, in no account. */
 export const localPricingStateMachineArn = (stack: string, region: string): string =>
-  `arn:aws:states:${region}:${localAccount}:stateMachine:${pricingStateMachineName(`orders-${stack}`)}`;
+  localArn(region, pricingStateMachineName(`orders-${stack}`));
 
 /**
  * Pulumi.yaml's defaults under the project's namespace, overridden by `Pulumi.<stack>.yaml`, every
@@ -83,6 +92,7 @@ export function buildStackDefinition(
     settings,
     definitionSettings,
     definition: buildDefinition(definitionSettings),
+    stateMachineArn: localOrderStateMachineArn(stack, region),
     pricingDefinition,
     stateMachines:
       pricingStateMachineArn === undefined || pricingDefinition === undefined

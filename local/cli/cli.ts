@@ -124,7 +124,10 @@ async function runCli(
     stdout.write(`${usage}\n`);
     return exitCodes.succeeded;
   }
-  const { definition, definitionSettings, stateMachines } = loadStackForCli(options.stack, projectDir);
+  const { definition, definitionSettings, stateMachines, stateMachineArn } = loadStackForCli(
+    options.stack,
+    projectDir,
+  );
   // The order's definition and the pricing child's (pricingFanOut "express"): faults and stops reach both.
   const definitions = [definition, ...Object.values(stateMachines)];
   const input = readInput(
@@ -193,6 +196,7 @@ async function runCli(
     definition,
     definitionSettings,
     stateMachines,
+    stateMachineArn,
     input,
     faults,
     retryScale: options.retryScale,

@@ -86,7 +86,7 @@ function allRuns(): Promise<ReadonlyMap<Mode, ReadonlyMap<string, ShapedRuns>>> 
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
         const { mode, testCase } = next;
         const clock = new TestClock();
-        const { definition, definitionSettings, stateMachines } = modes[mode];
+        const { definition, definitionSettings, stateMachines, stateMachineArn } = modes[mode];
         runs.get(mode)!.set(
           testCase.name,
           await runUnderEventShapes(
@@ -94,6 +94,7 @@ function allRuns(): Promise<ReadonlyMap<Mode, ReadonlyMap<string, ShapedRuns>>> 
               definition,
               definitionSettings,
               stateMachines,
+              stateMachineArn,
               input: oneItemOrder,
               faults: clock.firingWhenHeld(testCase.faults, [definition, ...Object.values(stateMachines)]),
               abortAt: testCase.abortAt,
